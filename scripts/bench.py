@@ -859,30 +859,30 @@ class Bench:
 # --------------------------------------------------------------------------- output
 
 def parse_importtime(stderr: str) -> tuple[float, list[tuple[str, float]]]:
-    """Total import time (sum of self times) and the heaviest modules newsfind pulls in.
+    """Import time of newsfind.cli and the heaviest packages it pulls in.
 
-    A module counts under its top-level package, taken where newsfind (or the script)
-    imports it directly, i.e. the outermost non-newsfind entries of the import tree.
+    The total is the cumulative time of the newsfind entries at the top of the import
+    tree (interpreter start-up such as `site` excluded); a package counts where newsfind
+    imports it directly, i.e. the outermost non-newsfind entries under a newsfind one.
     """
     entries: list[tuple[int, str, int, int]] = []
     for line in stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
         if m:
             entries.append((len(m.group(3)) // 2, m.group(4), int(m.group(1)), int(m.group(2))))
-    total_us = sum(e[2] for e in entries)
-    # post-order: a parent follows its children; find each entry's parent chain
+    # post-order: a parent follows its children; find each entry's parent
     parent: dict[int, int] = {}
     pending: dict[int, list[int]] = {}
     for i, (depth, _, _, _) in enumerate(entries):
         for child in pending.pop(depth + 1, []):
             parent[child] = i
         pending.setdefault(depth, []).append(i)
+    total_us = sum(cum for depth, name, _, cum in entries
+                   if depth == 0 and name.startswith("newsfind"))
     heavy: Counter[str] = Counter()
     for i, (_, name, _, cum) in enumerate(entries):
-        if name.startswith("newsfind"):
-            continue
         j = parent.get(i)
-        if j is None or entries[j][1].startswith("newsfind"):
+        if not name.startswith("newsfind") and j is not None and entries[j][1].startswith("newsfind"):
             heavy[name.split(".")[0]] += cum
     return total_us / 1000, [(m, us / 1000) for m, us in heavy.most_common(6)]
 
@@ -919,7 +919,11 @@ def table_rows(rep: Report) -> list[Row]:
             head = " (headline)" if nf.form == "md" else " (vs whoosh .md)"
             wh_ok = wh is not None and not wh.error
             if nf.error:
-                rows.append(Row(f"build {form}", lab, "FAILED", fmt_rate(wh), "", "", "error"))
+                rows.append(Row(f"build speed {form}", lab, "FAILED", fmt_rate(wh), "", "", "error"))
+                if wh_ok and nf.form == "md":
+                    rows.append(Row("  build wall / peak RSS / size", lab, "FAILED",
+                                    f"{fmt_s(wh.wall_s)} / {wh.peak_rss_mb:.0f} MB / "
+                                    f"{wh.disk_mb:.0f} MB", "", "", "baseline only"))
                 continue
             ratio = nf.rate / wh.rate if wh_ok and nf.rate and wh.rate else None
             target, status = judge("build_speed", ratio, size)
