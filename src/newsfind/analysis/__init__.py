@@ -1,0 +1,251 @@
+"""Language analysis for newsfind: folding, tokens, stems, German compounds, stopwords,
+language detection and German<->English equivalents. Pure Python, no Whoosh.
+
+Contract for the core (see also the function docstrings):
+
+* ``index_tokens`` gives one position per surface word; at each position the FIRST
+  token is the whole word's term, followed by its hyphen parts, compound parts and known
+  sub-compounds, all carrying the surface word's (startchar, endchar).
+* ``query_tokens`` gives, for a hyphenated word or compound, only its parts, each at its
+  own consecutive position, all carrying the surface word's offsets (so the core can tell
+  which tokens came from one word). For phrase queries use ``phrase_tokens`` (one whole-
+  word term per position, the terms indexed first at each position).
+* Both keep stopwords; ``is_stopword`` accepts a surface word or a produced term.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ._fold import fold_chars
+
+Token = tuple[str, int, int, int]  # (term, position, startchar, endchar)
+LANGS = ("de", "en")
+
+_LETTER = r"(?:[^\W_]|[\u0300-\u036f])"
+# Dates and decimals (13.01.2026, 3,5) stay one token; words may be joined by hyphens
+# (any dash glued between letters) and apostrophes (Yoon’s, O'Brien).
+_SURFACE = re.compile(rf"\d+(?:[.,:/]\d+)+|{_LETTER}+(?:[-‐‑–'’]{_LETTER}+)*")
+_HYPHENS = re.compile(r"[-‐‑–]")
+_NUMBER_SEPARATORS = re.compile(r"[.,:/]")
+_APOSTROPHES = re.compile(r"['’]")
+_MIN_GENITIVE_LENGTH = 5
+
+
+def fold(text: str) -> str:
+    """NFKC, case folding, ä->a ö->o ü->u ß->ss (and other Latin diacritics); for keys.
+
+    German ASCII spellings are folded word by word only where the umlaut spelling is a far
+    more frequent German word: fold('Suedkorea') == fold('Südkorea') == 'sudkorea', while
+    'Israel', 'Michael', 'queue' or 'aktuell' are unchanged. Language independent.
+    """
+    from ._lexicon import transliterate_german
+
+    return re.sub(r"[a-z]+", lambda m: transliterate_german(m.group()), fold_chars(text))
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}: expected one of {', '.join(LANGS)}")
+    return lang
+
+
+@lru_cache(maxsize=2)
+def _stemmer(lang: str):  # type: ignore[no-untyped-def]
+    import Stemmer  # PyStemmer: Snowball 'german' also maps ae/oe/ue and drops umlauts
+
+    return Stemmer.Stemmer({"de": "german", "en": "english"}[lang])
+
+
+@lru_cache(maxsize=200_000)
+def _fold_word(segment: str, lang: str) -> str:
+    """One hyphen-free surface segment -> folded word ('Yoon’s' -> 'yoon', "O'Brien" -> 'obrien')."""
+    pieces = _APOSTROPHES.split(fold_chars(segment))
+    if len(pieces) > 1 and pieces[-1] == "s":
+        pieces = pieces[:-1]  # possessive 's (English, and German in English style)
+    word = "".join(pieces)
+    if lang == "de":
+        from ._lexicon import transliterate_german
+
+        word = transliterate_german(word)
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def _strip_genitive(word: str) -> str:
+    """German genitive -s after a vowel, which Snowball keeps: Nordkoreas, Tokios, Takaichis."""
+    from ._compounds import split_compound
+    from ._lexicon import german_zipf
+
+    if len(word) < _MIN_GENITIVE_LENGTH or word[-1] != "s" or word[-2] not in "aeiouy":
+        return word
+    base = word[:-1]
+    zipf_word, zipf_base = german_zipf(word), german_zipf(base)
+    if zipf_base > zipf_word:
+        return base
+    # Unknown to the lexicon either way: a name in the genitive, unless it is a compound.
+    if zipf_word == zipf_base == 0 and not split_compound(word):
+        return base
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str, lang: str) -> str:
+    """Folded word -> index term (stemmed; numbers untouched)."""
+    if not word.isalpha():
+        return word
+    return _stemmer(lang).stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def _analyse_segment(segment: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """Surface segment -> (whole term, compound part terms, extra sub-compound terms)."""
+    word = _fold_word(segment, lang)
+    if not word:
+        return "", (), ()
+    if lang != "de" or not word.isalpha():
+        return _term(word, lang), (), ()
+    from ._compounds import compound_spans, split_compound
+
+    word = _strip_genitive(word)
+    parts = tuple(_term(form, lang) for form, _, _ in split_compound(word))
+    extra = tuple(_term(span, lang) for span in compound_spans(word)[len(parts) :])
+    return _term(word, lang), parts, extra
+
+
+def _segments(surface: str) -> list[str]:
+    if surface[0].isdigit() and _NUMBER_SEPARATORS.search(surface):
+        return [s for s in _NUMBER_SEPARATORS.split(surface) if s]
+    return [s for s in _HYPHENS.split(surface) if s]
+
+
+def _surface_words(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _SURFACE.finditer(text)]
+
+
+def _dedupe(terms: list[str]) -> list[str]:
+    return [t for t in dict.fromkeys(terms) if t]
+
+
+def _word_terms(surface: str, lang: str) -> tuple[str, list[str], list[str]]:
+    """(whole term, index-only extra terms, query part terms) of one surface word."""
+    segments = _segments(surface)
+    analysed = [_analyse_segment(s, lang) for s in segments]
+    if len(segments) == 1:
+        whole, parts, extra = analysed[0]
+        return whole, [*parts, *extra], list(parts) or [whole]
+    if surface[0].isdigit() and not surface.isalnum() and _NUMBER_SEPARATORS.search(surface):
+        whole = fold_chars(surface)  # a date or decimal keeps its separators
+    else:
+        whole = _analyse_segment("".join(segments), lang)[0]
+    index_parts: list[str] = []
+    query_parts: list[str] = []
+    for seg_whole, parts, extra in analysed:
+        index_parts += [seg_whole, *parts, *extra]
+        query_parts += list(parts) or [seg_whole]
+    return whole, index_parts, query_parts
+
+
+def index_tokens(text: str, lang: str) -> list[Token]:
+    """Tokens to index: per surface word, its whole term first, then its parts, same position.
+
+    Hyphenated words (Shuttle-Diplomatie) give the joined term and each part; German
+    compounds (Gipfeltreffen) also give their parts (gipfel, treff) and known sub-compounds.
+    Every token of a word carries the word's offsets, so highlighting marks the surface word.
+    Positions grow by one per surface word. Stopwords are kept.
+    """
+    _check_lang(lang)
+    tokens: list[Token] = []
+    position = 0
+    for surface, start, end in _surface_words(text):
+        whole, parts, _ = _word_terms(surface, lang)
+        terms = _dedupe([whole, *parts])
+        if not terms:
+            continue
+        tokens += [(term, position, start, end) for term in terms]
+        position += 1
+    return tokens
+
+
+def query_tokens(text: str, lang: str) -> list[Token]:
+    """Tokens of a query: like index_tokens, but a hyphenated word or compound gives only its
+    parts, each at its own consecutive position ('Lee Jae-myung' == 'Lee Jae Myung').
+
+    Parts of one surface word share that word's (startchar, endchar). Stopwords are kept;
+    the core drops them from non-phrase queries with is_stopword.
+    """
+    _check_lang(lang)
+    tokens: list[Token] = []
+    position = 0
+    for surface, start, end in _surface_words(text):
+        for term in _word_terms(surface, lang)[2]:
+            if term:
+                tokens.append((term, position, start, end))
+                position += 1
+    return tokens
+
+
+def phrase_tokens(text: str, lang: str) -> list[Token]:
+    """One token per surface word, its whole term: the first index token at each position.
+    Use for phrase queries ('koreanischen Halbinsel'); addition to the agreed interface."""
+    _check_lang(lang)
+    tokens: list[Token] = []
+    for surface, start, end in _surface_words(text):
+        whole = _word_terms(surface, lang)[0]
+        if whole:
+            tokens.append((whole, len(tokens), start, end))
+    return tokens
+
+
+@lru_cache(maxsize=2)
+def _stopword_terms(lang: str) -> frozenset[str]:
+    from ._lexicon import stopwords
+
+    words = stopwords(lang)
+    stems = {_term(_fold_word(w, lang), lang) for w in words}
+    if lang == "de":
+        # Drop stems shared with content words: 'einige' and 'Einigung' both stem to 'einig'.
+        from ._lexicon import german_frequencies
+
+        stems -= {_term(w, lang) for w, z in german_frequencies().items() if z >= 30 and w not in words}
+    return words | frozenset(stems)
+
+
+def is_stopword(term: str, lang: str) -> bool:
+    """True for a stopword given as a surface word ('Die', 'über', "don't") or as a term
+    produced by index_tokens/query_tokens (folded and stemmed: 'uber', 'dies')."""
+    _check_lang(lang)
+    stop = _stopword_terms(lang)
+    return term in stop or fold_chars(term) in stop or _fold_word(term, lang) in stop
+
+
+def detect_language(text: str) -> str:
+    """'de' or 'en' from stopword counts; fast on a title plus first paragraph."""
+    from ._detect import detect
+
+    return detect(text)
+
+
+def translations(text: str, lang: str) -> list[str]:
+    """Equivalents of a word or phrase in the other language, as surface text; [] if none.
+
+    translations('Gipfeltreffens', 'de') -> ['summit']; matching is on folded, stemmed terms.
+    """
+    _check_lang(lang)
+    from ._translate import lookup
+
+    return lookup(tuple(t[0] for t in phrase_tokens(text, lang)), lang)
+
+
+__all__ = [
+    "LANGS",
+    "Token",
+    "detect_language",
+    "fold",
+    "index_tokens",
+    "is_stopword",
+    "phrase_tokens",
+    "query_tokens",
+    "translations",
+]

@@ -1,0 +1,103 @@
+"""German compound splitting against the shipped wordfreq lexicon (Koehn & Knight style).
+Gipfeltreffen -> gipfel + treffen; names and short words are left whole."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ._lexicon import german_zipf, stopwords, unsplittable_words
+
+MIN_COMPOUND_LENGTH = 8
+MAX_PARTS = 4
+# Linking elements (Fugenelemente) that may follow a non-final part: Bergwerk-s-unglück.
+_LINKS = ("", "s", "es", "n", "en", "er", "e", "ens")
+# Heads that are derivational suffixes, not words: Freund|schaft, Gesund|heit.
+_SUFFIX_HEADS = frozenset(
+    "schaft schaften heit heiten keit keiten ung ungen lich liche lichen licher liches "
+    "isch ische ischen ischer tum tums nis nisse ling linge bar bare baren sam same samen "
+    # -nisch adjectives look like Nische: korea|nischen, amerika|nischen
+    "nische nischen".split()
+)
+_PART_PENALTY = 0.6  # per part beyond two, so Bergwerk is not cut into Berg + Werk
+
+
+def _part_zipf(part: str) -> float:
+    """Frequency of a candidate part, 0.0 when it may not stand as a part at all."""
+    if part in stopwords("de"):
+        return 0.0
+    zipf = german_zipf(part)
+    # Short parts must be very common words: Amt, Rat, Tag pass, noise like 'ert' does not.
+    minimum = 4.0 if len(part) == 3 else 3.3 if len(part) <= 7 else 2.8
+    return zipf if zipf >= minimum else 0.0
+
+
+def _head_forms(rest: str) -> list[tuple[str, float]]:
+    """The final part as a lexicon word (Treffens, Programme)."""
+    if len(rest) < 3 or rest in _SUFFIX_HEADS:
+        return []
+    zipf = _part_zipf(rest)
+    return [(rest, zipf)] if zipf else []
+
+
+def _modifier_forms(chunk: str) -> list[tuple[str, float]]:
+    """A non-final part: the lexicon word itself, or with the dropped final -e (Schul- -> Schule)."""
+    forms = []
+    if len(chunk) >= 3 and (zipf := _part_zipf(chunk)):
+        forms.append((chunk, zipf))
+    elif len(chunk) >= 3 and (zipf := _part_zipf(chunk + "e")):
+        forms.append((chunk + "e", zipf))
+    return forms
+
+
+def _segmentations(word: str, start: int, depth: int) -> list[list[tuple[str, float, int, int]]]:
+    """All ways to cut word[start:] into parts: (lexicon form, zipf, start, end in word)."""
+    results = []
+    for form, zipf in _head_forms(word[start:]):
+        results.append([(form, zipf, start, len(word))])
+    if depth >= MAX_PARTS:
+        return results
+    for end in range(start + 3, len(word) - 2):
+        modifiers = _modifier_forms(word[start:end])
+        if not modifiers:
+            continue
+        for link in _LINKS:
+            next_start = end + len(link)
+            if word.startswith(link, end) and len(word) - next_start >= 3:
+                for tail in _segmentations(word, next_start, depth + 1):
+                    for form, zipf in modifiers:
+                        results.append([(form, zipf, start, end), *tail])
+    return results
+
+
+@lru_cache(maxsize=65536)
+def split_compound(word: str) -> tuple[tuple[str, int, int], ...]:
+    """Best split of a folded German word into (part, start, end); () when it is no compound.
+
+    A split wins when its parts are, on average, more frequent than the whole word, so
+    frequent simple words (Deutschland, Freundschaft) and unknown names stay whole.
+    """
+    if len(word) < MIN_COMPOUND_LENGTH or not word.isalpha() or word in unsplittable_words():
+        return ()
+    best: list[tuple[str, float, int, int]] = []
+    best_score = german_zipf(word)
+    for parts in _segmentations(word, 0, 1):
+        if len(parts) < 2:
+            continue
+        score = sum(p[1] for p in parts) / len(parts) - _PART_PENALTY * (len(parts) - 2)
+        if score > best_score:
+            best, best_score = parts, score
+    return tuple((form, start, end) for form, _, start, end in best)
+
+
+def compound_spans(word: str) -> list[str]:
+    """Parts of a compound plus its known multi-part sub-compounds (Kohle|Bergwerk + Bergwerksunglück)."""
+    parts = split_compound(word)
+    spans = [form for form, _, _ in parts]
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts)):
+            if (i, j) == (0, len(parts) - 1):
+                continue  # that is the whole word
+            sub = word[parts[i][1] : parts[j][2]]
+            if german_zipf(sub) >= 2.5:
+                spans.append(sub)
+    return spans
