@@ -1,0 +1,78 @@
+"""Metadata from article text: the date of the event, the places and the political leaders named.
+Pure Python over shipped data files; submodules and data load on first use, so importing is cheap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "Metadata",
+    "canonical_leader",
+    "canonical_place",
+    "extract_metadata",
+    "leader_key",
+    "parse_date",
+    "place_country",
+    "resolve_leader",
+]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    date: str | None  # "YYYY-MM-DD" or None
+    places: tuple[str, ...]  # canonical English names, most salient first
+    leaders: tuple[str, ...]  # canonical person names, most salient first
+
+
+def extract_metadata(title: str, body: str, lang: str) -> Metadata:
+    """Date, places and leaders of one article (lang "de" or "en")."""
+    from newsfind.extract import dates, leaders, places
+
+    return Metadata(
+        date=dates.extract_date(title, body),
+        places=places.extract_places(title, body, lang),
+        leaders=leaders.extract_leaders(title, body, lang),
+    )
+
+
+def parse_date(text: str) -> str | None:
+    """A single date expression in any supported form -> "YYYY-MM-DD"; None if not a valid date."""
+    from newsfind.extract import dates
+
+    return dates.parse_date(text)
+
+
+def canonical_place(name: str) -> str | None:
+    """Any known spelling -> canonical English name ('Suedkorea' -> 'South Korea'); None if unknown."""
+    from newsfind.extract import places
+
+    return places.canonical_place(name)
+
+
+def place_country(name: str) -> str | None:
+    """Canonical place -> canonical country name ('Nara' -> 'Japan', 'Japan' -> 'Japan')."""
+    from newsfind.extract import places
+
+    return places.place_country(name)
+
+
+def leader_key(name: str) -> str:
+    """Spelling-insensitive key: 'Lee Jae Myung' and 'Lee Jae-myung' give the same key."""
+    from newsfind.extract import leaders
+
+    return leaders.leader_key(name)
+
+
+def canonical_leader(variants: Iterable[str]) -> str:
+    """The display form among spellings of one person ('Lee Jae-myung' over 'Lee Jae Myung')."""
+    from newsfind.extract import leaders
+
+    return leaders.canonical_leader(variants)
+
+
+def resolve_leader(query: str, known: Iterable[str]) -> list[str]:
+    """Canonical leader names a user's --leader value means: exact key, else every name with its words."""
+    from newsfind.extract import leaders
+
+    return leaders.resolve_leader(query, known)

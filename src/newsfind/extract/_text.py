@@ -1,0 +1,36 @@
+"""Text helpers shared by the extractors and scripts/build_gazetteer.py: spelling-insensitive keys
+(case, accents, umlaut spellings and punctuation fold away) and the article's lead paragraphs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UMLAUT_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "’": "'"})
+_WORDS = re.compile(r"[a-z0-9]+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?= {2,}\S)")
+_LINE_BREAK = re.compile(r"\n")
+
+
+def strip_accents(text: str) -> str:
+    """Drop combining marks: 'Südkorea' -> 'Sudkorea', 'Côte' -> 'Cote'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
+
+
+def fold(text: str) -> str:
+    """Lower-case words joined by single spaces, umlauts written out ('Südkorea' -> 'suedkorea')."""
+    lowered = strip_accents(text.lower().translate(_UMLAUT_E))
+    return " ".join(_WORDS.findall(lowered))
+
+
+def fold_variants(text: str) -> set[str]:
+    """Both keys a name can be typed as: with umlauts written out and with them dropped."""
+    return {key for key in (fold(text), fold(strip_accents(text))) if key}
+
+
+def lead_end(body: str) -> int:
+    """Offset where the third paragraph starts: blank lines or indents mark paragraphs, else lines."""
+    pattern = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(body) else _LINE_BREAK
+    breaks = [m.end() for m in pattern.finditer(body) if body[: m.start()].strip()]
+    return breaks[1] if len(breaks) >= 2 else len(body)

@@ -1,0 +1,237 @@
+"""Political leaders named in an article: names next to a role word, merged across spellings.
+Later mentions by surname alone ("Takaichi", "Lees") count toward salience of the full name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from newsfind.extract._text import fold
+
+DATA_DIR = Path(__file__).parent / "data"
+MAX_NAME_WORDS = 3
+TITLE_WEIGHT = 2.0
+# A name word: capitalised, may carry a hyphenated syllable ("Jae-myung", "Ho-young").
+_NAME_WORD = r"[A-ZÄÖÜÉÈÁÓÍÚ][a-zäöüßéèáóíúñçâêôîû'’]*(?:-[A-Za-zäöüéèáóíú][a-zäöüßéèáóíú]*)?"
+# Words of one name: a space, or a stray full stop from damaged text ("Fumio. Kishida").
+_NAME = rf"{_NAME_WORD}(?:(?:\.?[ \t]+|[ \t]*\n[ \t]*){_NAME_WORD}){{0,{MAX_NAME_WORDS + 1}}}"
+_WORD_SPLIT = re.compile(r"\.?\s+")
+
+
+@dataclass(frozen=True)
+class Roles:
+    before: re.Pattern[str]  # ROLE NAME
+    after: re.Pattern[str]  # NAME, ... ROLE
+    word: re.Pattern[str]  # any role word on its own, to stop a name before it
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _role_alternation(rows: list[list[str]], positions: set[str]) -> str:
+    words = set()
+    for role, position, compound in rows:
+        if position in positions:
+            prefix = r"[^\W\d_]*" if compound == "yes" else ""
+            words.add(prefix + re.escape(role).replace(r"\ ", r"\s+"))
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _roles() -> Roles:
+    rows = [line.split("\t") for line in _lines("leader_roles.tsv")]
+    before = _role_alternation(rows, {"before", "both"})
+    after = _role_alternation(rows, {"after", "both"})
+    return Roles(
+        before=re.compile(rf"(?<![\w-])(?i:{before})(?![\w-])\.?,?[ \t]+(?P<name>{_NAME})"),
+        # "Chung Jin-suk (left), Vice Speaker of ...", "Joo Ho-young, Leiter der südkoreanischen Gruppe"
+        after=re.compile(
+            rf"(?P<name>{_NAME})(?:[ \t]*\([^)\n]{{1,20}}\))?,[ \t]+"
+            rf"(?:(?i:ein|eine|der|die|the|a|an|former|ehemaliger?)[ \t]+)?"
+            rf"(?:[\w-]+[ \t]+){{0,2}}?(?i:{after})(?![\w-])"
+        ),
+        word=re.compile(rf"(?i:{before}|{after})"),
+    )
+
+
+@lru_cache(maxsize=1)
+def _name_stopwords() -> frozenset[str]:
+    return frozenset(_lines("name_stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def _korean_surnames() -> frozenset[str]:
+    return frozenset(_lines("korean_surnames.txt"))
+
+
+@lru_cache(maxsize=1)
+def _canonical_spellings() -> dict[str, str]:
+    return {leader_key(name): name for name in _lines("leaders_canonical.tsv")}
+
+
+def leader_key(name: str) -> str:
+    """Spelling-insensitive key: 'Lee Jae Myung', 'Lee Jae-myung' and 'lee jaemyung' are equal."""
+    return fold(name).replace(" ", "")
+
+
+def _is_role_word(word: str) -> bool:
+    return _roles().word.fullmatch(word) is not None
+
+
+def _korean_form(words: list[str]) -> list[str]:
+    """'Lee Jae Myung' -> 'Lee Jae-myung': family name, then the given name as one hyphenated word."""
+    if len(words) == 3 and words[0].lower() in _korean_surnames() and all(len(w) <= 5 for w in words[1:]):
+        return [words[0], f"{words[1]}-{words[2].lower()}"]
+    if len(words) == 2 and words[0].lower() in _korean_surnames() and "-" in words[1]:
+        head, _, tail = words[1].partition("-")
+        return [words[0], f"{head}-{tail.lower()}"]
+    return words
+
+
+def _clean_name(raw: str, is_place: "PlaceCheck") -> list[str]:
+    """Name words up to the first word that cannot be part of a name (a place, 'der', a role)."""
+    words: list[str] = []
+    for word in _WORD_SPLIT.split(raw.strip()):
+        plain = word.rstrip(".")
+        if plain.lower() in _name_stopwords() or is_place(plain) or _is_role_word(plain):
+            break
+        words.append(plain)
+        if len(words) == MAX_NAME_WORDS:
+            break
+    return _korean_form(words)
+
+
+class PlaceCheck:
+    """Callable telling whether a capitalised word is a place, cached per word."""
+
+    def __init__(self) -> None:
+        from newsfind.extract.places import canonical_place
+
+        self._lookup = canonical_place
+        self._seen: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        if word not in self._seen:
+            self._seen[word] = self._lookup(word) is not None and word.lower() not in _korean_surnames()
+        return self._seen[word]
+
+
+def surname(words: list[str]) -> str:
+    """The family name: first for Korean and Chinese order ('Lee Jae-myung'), else the last word."""
+    if len(words) >= 2 and words[0].lower() in _korean_surnames() and "-" in words[1]:
+        return words[0]
+    return words[-1]
+
+
+def canonical_leader(variants: Iterable[str]) -> str:
+    """The display form among spellings of one person: the fullest, most standard one."""
+    forms = [" ".join(_korean_form(v.split())) for v in variants if v.strip()]
+    if not forms:
+        return ""
+    known = _canonical_spellings()
+    for form in forms:
+        if leader_key(form) in known:
+            return known[leader_key(form)]
+
+    def quality(form: str) -> tuple[int, bool, bool, int]:
+        words = form.split()
+        return len(leader_key(form)), not form.isupper(), "-" in form, -len(words)
+
+    return max(forms, key=quality)
+
+
+def resolve_leader(query: str, known: Iterable[str]) -> list[str]:
+    """Known canonical names a user's --leader value means: exact key, else every name with its words."""
+    names = list(dict.fromkeys(known))
+    key = leader_key(query)
+    if not key:
+        return []
+    exact = [name for name in names if leader_key(name) == key]
+    if exact:
+        return exact
+    wanted = {leader_key(word) for word in query.split()}
+    return [name for name in names if wanted <= _word_keys(name)]
+
+
+def _word_keys(name: str) -> set[str]:
+    """Keys of a name's words, also of hyphen parts joined and split ('Jae-myung' -> jaemyung, jae, myung)."""
+    keys = set()
+    for word in name.split():
+        keys.add(leader_key(word))
+        keys.update(leader_key(part) for part in word.split("-"))
+    return keys
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str]]]:
+    """(offset, name words) of every name standing next to a role word."""
+    roles = _roles()
+    found = []
+    for match in roles.before.finditer(text):
+        words = _clean_name(match.group("name"), is_place)
+        if words:
+            found.append((match.start("name"), words))
+    for match in roles.after.finditer(text):
+        words = _clean_name(match.group("name"), is_place)
+        if len(words) >= 2:  # "Hayashi, the minister" is too weak without a given name
+            found.append((match.start("name"), words))
+    return sorted(found, key=lambda item: item[0])
+
+
+def rank_leaders(title: str, body: str, lang: str) -> list[tuple[str, float]]:
+    """(canonical name, salience) of every leader named, most salient first."""
+    if _is_caps(title):
+        title = ""  # wire headlines in capitals: no case to tell names from words
+    text = f"{title}\n{body}"
+    mentions = _role_names(text, PlaceCheck())
+    people: dict[str, list[str]] = {}  # key of the fullest form -> variants
+    first: dict[str, int] = {}
+    singles: list[tuple[int, str]] = []
+    for position, words in mentions:
+        if len(words) == 1:
+            singles.append((position, words[0]))
+            continue
+        key = leader_key(" ".join(words))
+        people.setdefault(key, []).append(" ".join(words))
+        first.setdefault(key, position)
+    for position, word in singles:
+        owner = _person_with_word(word, people)
+        if owner is None:
+            people.setdefault(leader_key(word), []).append(word)
+            first.setdefault(leader_key(word), position)
+    scores = {key: _salience(canonical_leader(variants), text, title, lang) for key, variants in people.items()}
+    order = sorted(people, key=lambda key: (-scores[key], first[key]))
+    return [(canonical_leader(people[key]), scores[key]) for key in order]
+
+
+def _person_with_word(word: str, people: dict[str, list[str]]) -> str | None:
+    key = leader_key(word)
+    owners = [person for person, variants in people.items() if key in _word_keys(variants[0])]
+    return owners[0] if len(owners) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _mention_pattern(word: str) -> re.Pattern[str]:
+    # Surname alone, also in the German genitive ("Takaichis") and English possessive.
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?:s|['’]s)?(?![\w-])")
+
+
+def _salience(name: str, text: str, title: str, lang: str) -> float:
+    words = name.split()
+    family = surname(words)
+    pattern = _mention_pattern(family)
+    return float(len(pattern.findall(text)) + (TITLE_WEIGHT - 1) * len(pattern.findall(title)))
+
+
+def extract_leaders(title: str, body: str, lang: str) -> tuple[str, ...]:
+    """Canonical names of the political leaders named, most salient first."""
+    return tuple(name for name, _ in rank_leaders(title, body, lang))
