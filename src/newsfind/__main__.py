@@ -1,0 +1,4 @@
+"""`python -m newsfind`: the same as the `newsfind` console script."""
+from newsfind.cli import main
+
+main()

@@ -1,0 +1,337 @@
+"""Incremental and full indexing: which articles are new, changed or gone, and writing them.
+
+Files are read in the main process; analysis and extraction run in worker processes that
+hand finished postings to the one Whoosh writer. Progress reaches callers via callbacks.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import store
+from .articles import Article, SourceFile, find_article_files, load_file
+from .errors import BadArticle, IndexDamaged, IndexVersionMismatch
+
+Progress = Callable[[int, int], None]  # (files done, files to do)
+Notice = Callable[[str], None]
+
+# Below this many articles to analyse, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 200
+BATCH_SIZE = 128
+
+
+@dataclass
+class IndexReport:
+    """What one `newsfind index` run did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    index_dir: str = ""
+    total: int = 0
+
+    def summary(self) -> str:
+        return (f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+                f"{self.unchanged} unchanged, {self.skipped} skipped "
+                f"({self.total} articles in {self.elapsed:.1f}s)")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"added": self.added, "updated": self.updated, "removed": self.removed,
+                "unchanged": self.unchanged, "skipped": self.skipped, "total": self.total,
+                "elapsed": round(self.elapsed, 3), "index": self.index_dir, "problems": self.problems}
+
+
+# --- analysis of one article (worker side) ------------------------------------------------
+
+def name_key(name: str) -> str:
+    """Spelling-insensitive key of a place or person: case, accents, spaces, hyphens ignored."""
+    from .analysis import fold
+
+    return "".join(ch for ch in fold(name) if ch.isalnum())
+
+
+def canonical_places(names: Iterable[str]) -> list[str]:
+    from .extract import canonical_place
+
+    return list(dict.fromkeys(canonical_place(name) or name for name in names))
+
+
+def prepare(article: Article) -> tuple[store.IndexDocument, list[str]]:
+    """Language, metadata and postings of one article, plus its leader spellings."""
+    from .analysis import detect_language
+    from .extract import extract_metadata, leader_key
+
+    lang = article.lang or detect_language(f"{article.title}\n{article.body[:2000]}")
+    needs_extraction = article.date is None or article.places is None or article.leaders is None
+    extracted = extract_metadata(article.title, article.body, lang) if needs_extraction else None
+    date_iso = article.date if article.date is not None else (extracted.date if extracted else None)
+    places = canonical_places(article.places) if article.places is not None else list(extracted.places)
+    leaders = list(article.leaders) if article.leaders is not None else list(extracted.leaders)
+    origin = {
+        "lang": "file" if article.lang else "detected",
+        "date": "file" if article.date else ("text" if date_iso else None),
+        "places": "file" if article.places is not None else "text",
+        "leaders": "file" if article.leaders is not None else "text",
+    }
+    stored = {
+        "title": article.title, "body": article.body, "date": date_iso, "places": places,
+        "leaders": leaders, "url": article.url, "publisher": article.publisher, "origin": origin,
+    }
+    document = store.make_document(
+        article_id=article.id, content_hash=article.hash, source=article.source, lang=lang,
+        title=article.title, body=article.body, date_iso=date_iso,
+        place_keys=dict.fromkeys(name_key(p) for p in places if name_key(p)),
+        leader_keys=dict.fromkeys(leader_key(p) for p in leaders if leader_key(p)),
+        stored=stored,
+    )
+    return document, leaders
+
+
+def _prepare_safely(article: Article) -> tuple[store.IndexDocument, list[str]] | BadArticle:
+    try:
+        return prepare(article)
+    except Exception as error:  # one article must never stop the run
+        return BadArticle(article.source, f"article {article.id!r} could not be analysed: {error}")
+
+
+def _warm_up() -> None:
+    """Load analysis and gazetteer data once, before forking workers that share it."""
+    prepare(Article(id="warm-up", title="Warm-up", body="Präsident Lee traf am 1. Mai 2020 in Tokio ein.",
+                    source="", hash="0"))
+
+
+# --- the run --------------------------------------------------------------------------------
+
+@dataclass
+class _Pending:
+    """One file to consider: either skipped by stat, or its articles to read."""
+
+    file: SourceFile
+    abs_path: str
+    stat: tuple[int, int] | None
+
+
+def index_paths(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False,
+                progress: Progress | None = None, notice: Notice | None = None,
+                workers: int | None = None) -> IndexReport:
+    """Bring the index at ``index_dir`` in line with the article files under ``paths``."""
+    started = time.monotonic()
+    notice = notice or (lambda _m: None)
+    paths = [Path(p) for p in paths]
+    report = IndexReport(index_dir=str(index_dir))
+    with store.writer_lock(index_dir):
+        ix, gen_dir, manifest, fresh = _open_for_writing(index_dir, rebuild, notice)
+        try:
+            _run(ix, gen_dir, manifest, fresh, paths, report, progress, notice, workers)
+        except BaseException:
+            if fresh:  # a half-built generation never becomes live
+                store.remove_stale_generations(index_dir, keep=_live_name(index_dir))
+            raise
+        finally:
+            ix.close()
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+def _live_name(index_dir: Path) -> str:
+    live = store.live_generation(index_dir) if store.index_exists(index_dir) else None
+    return live.name if live else ""
+
+
+def _open_for_writing(index_dir: Path, rebuild: bool, notice: Notice) -> tuple[Any, Path, store.Manifest, bool]:
+    if not rebuild and store.index_exists(index_dir):
+        try:
+            ix, gen_dir = store.open_whoosh(index_dir)
+        except IndexVersionMismatch:
+            raise
+        except IndexDamaged:
+            raise
+        manifest = store.read_manifest(gen_dir)
+        if manifest is None or manifest.generation != store.index_generation_number(ix):
+            notice("note: index manifest is out of date (an earlier run was interrupted); recovering it")
+            manifest = _recover_manifest(ix)
+        return ix, gen_dir, manifest, False
+    gen_dir = store.new_generation_dir(index_dir)
+    return store.create_whoosh(gen_dir), gen_dir, store.Manifest(), True
+
+
+def _recover_manifest(ix: Any) -> store.Manifest:
+    manifest = store.Manifest(generation=store.index_generation_number(ix))
+    for fields in store.stored_documents(ix):
+        doc = fields.get("doc") or {}
+        manifest.articles[fields["id"]] = [fields.get("hash", ""), fields.get("source", ""),
+                                           doc.get("abs_path", ""), doc.get("leaders", [])]
+    return manifest
+
+
+def _under(abs_path: str, roots: list[str]) -> bool:
+    return any(abs_path == root or abs_path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: list[Path],
+         report: IndexReport, progress: Progress | None, notice: Notice, workers: int | None) -> None:
+    def problem(message: str) -> None:
+        report.problems.append(message)
+        notice(f"warning: {message}")
+
+    roots = [os.path.abspath(p) for p in paths]
+    pending = [_Pending(f, os.path.abspath(f.path), _stat(f.path)) for f in find_article_files(paths, notice)]
+    seen: dict[str, str] = {}  # id -> source that won it this run
+    files: dict[str, list[Any]] = {}
+    # Reading and writing stream: at 100k articles nothing holds them all in memory.
+    to_write = _scan(pending, manifest, seen, files, report, problem, notice, progress)
+    writer = store.writer(ix, fresh=fresh)
+    try:
+        for article, result in _prepared(to_write, workers, parallel=fresh or len(pending) > PARALLEL_THRESHOLD):
+            if isinstance(result, BadArticle):
+                problem(result.message)
+                report.skipped += 1
+                continue
+            document, leaders = result
+            abs_path = os.path.abspath(article.source)
+            document.fields["doc"]["abs_path"] = abs_path
+            if article.id in manifest.articles:
+                writer.update_document(**document.fields)
+                report.updated += 1
+            else:
+                writer.add_document(**document.fields)
+                report.added += 1
+            manifest.articles[article.id] = [article.hash, article.source, abs_path, leaders]
+        gone = [i for i, entry in manifest.articles.items() if i not in seen and _under(entry[2], roots)]
+        for i in gone:
+            writer.delete_by_term("id", i)
+            del manifest.articles[i]
+        report.removed = len(gone)
+        if report.added or report.updated or gone or fresh:
+            writer.commit(merge=not fresh, optimize=False)
+        else:
+            writer.cancel()
+    except BaseException:
+        writer.cancel()
+        raise
+    for abs_path in list(manifest.files):
+        if _under(abs_path, roots) and abs_path not in files:
+            del manifest.files[abs_path]
+    manifest.files.update(files)
+    manifest.leader_names = _leader_names(manifest)
+    manifest.generation = store.index_generation_number(ix)
+    store.write_manifest(gen_dir, manifest)
+    if fresh:
+        store.switch_generation(gen_dir.parent, gen_dir)
+    report.total = len(manifest.articles)
+
+
+def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str],
+          files: dict[str, list[Any]], report: IndexReport, problem: Notice,
+          notice: Notice, progress: Progress | None) -> Iterator[Article]:
+    """Articles that are new or changed, in path order; counts the rest as unchanged or skipped."""
+    for done, item in enumerate(pending, start=1):
+        if progress:
+            progress(done, len(pending))
+        known = manifest.files.get(item.abs_path)
+        if item.stat and known and known[0] == item.stat[0] and known[1] == item.stat[1] \
+                and all(manifest.articles.get(i, [None, None, item.abs_path])[2] == item.abs_path for i in known[2]):
+            ids = [i for i in known[2] if _claim(i, str(item.file.path), seen, problem)]
+            report.unchanged += len(ids)
+            files[item.abs_path] = [item.stat[0], item.stat[1], ids]
+            continue
+        ids = []
+        source = str(item.file.path)
+        whole_file_failed = False
+        for record in load_file(item.file, source, notice):
+            if isinstance(record, BadArticle):
+                problem(record.message)
+                report.skipped += 1
+                whole_file_failed = whole_file_failed or (record.line is None and not ids)
+                continue
+            if not _claim(record.id, source, seen, problem):
+                continue
+            ids.append(record.id)
+            old = manifest.articles.get(record.id)
+            if old and old[0] == record.hash and old[1] == source:
+                report.unchanged += 1
+            else:
+                yield record
+        if whole_file_failed and known:  # unreadable now: keep what it gave before
+            for i in known[2]:
+                if i not in seen and i in manifest.articles:
+                    seen[i] = source
+                    ids.append(i)
+        if item.stat:
+            files[item.abs_path] = [item.stat[0], item.stat[1], ids]
+
+
+def _claim(article_id: str, source: str, seen: dict[str, str], problem: Notice) -> bool:
+    """The first file (in path order) to give an id keeps it; later ones are reported."""
+    owner = seen.get(article_id)
+    if owner is None:
+        seen[article_id] = source
+        return True
+    where = "twice in " + source if owner == source else f"in {owner} and {source}"
+    problem(f"duplicate id {article_id!r} {where}; keeping the one from {owner}")
+    return False
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _prepared(articles: Iterator[Article], workers: int | None, parallel: bool) -> Iterator[tuple[Article, Any]]:
+    """Each article with its analysis result, from worker processes when the run is big.
+
+    Batches keep a bounded number of articles in flight (Pool.imap would read ahead without
+    limit), so memory stays flat however large the corpus.
+    """
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or not parallel:
+        for article in articles:
+            yield article, _prepare_safely(article)
+        return
+    _warm_up()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=count) as pool:
+        in_flight: deque[tuple[list[Article], Any]] = deque()
+        for batch in _batches(articles, BATCH_SIZE):
+            in_flight.append((batch, pool.map_async(_prepare_safely, batch, chunksize=8)))
+            if len(in_flight) > 2:
+                done, results = in_flight.popleft()
+                yield from zip(done, results.get())
+        while in_flight:
+            done, results = in_flight.popleft()
+            yield from zip(done, results.get())
+
+
+def _batches(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _leader_names(manifest: store.Manifest) -> dict[str, str]:
+    """One display name per person across the index: the fullest spelling of its variants."""
+    from .extract import canonical_leader, leader_key
+
+    variants: dict[str, list[str]] = {}
+    for entry in manifest.articles.values():
+        for name in entry[3] if len(entry) > 3 else ():
+            variants.setdefault(leader_key(name), []).append(name)
+    return {key: canonical_leader(names) for key, names in variants.items() if key}

@@ -1,0 +1,676 @@
+"""Query language, filters, cross-language expansion and searching: query text in, Hits out.
+
+The user's query is parsed here (one small recursive-descent parser, so syntax errors get
+clear messages) and compiled into Whoosh queries over the per-language fields.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+
+from . import store
+from .analysis import LANGS, detect_language, index_tokens, is_stopword, query_tokens, translations
+from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
+
+MAX_QUERY_CHARS = 2000
+FIELDS = ("title", "place", "leader", "lang", "date")
+SORTS = ("relevance", "date", "-date")
+CROSS_LANGUAGE_BOOST = 0.4  # translations rank below same-language matches
+OTHER_LANGUAGE_BOOST = 0.6  # the other analysis of a query whose language is clear
+SNIPPET_CHARS = 200
+
+
+# --- results -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result; ``to_record`` gives the stable fields of CLI.md."""
+
+    id: str
+    title: str
+    date: str | None
+    lang: str
+    places: tuple[str, ...]
+    leaders: tuple[str, ...]
+    score: float
+    snippet: str
+    source: str
+    snippet_spans: tuple[tuple[int, int], ...] = ()
+    title_spans: tuple[tuple[int, int], ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "date": self.date, "lang": self.lang,
+                "places": list(self.places), "leaders": list(self.leaders),
+                "score": round(self.score, 4), "snippet": self.snippet, "source": self.source}
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """One indexed article in full, for `show`."""
+
+    id: str
+    title: str
+    date: str | None
+    lang: str
+    places: tuple[str, ...]
+    leaders: tuple[str, ...]
+    source: str
+    body: str
+    url: str | None
+    origin: dict[str, Any]
+    hash: str
+
+    def to_record(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "date": self.date, "lang": self.lang,
+                "places": list(self.places), "leaders": list(self.leaders), "source": self.source,
+                "url": self.url, "hash": self.hash, "origin": self.origin, "body": self.body}
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    total: int
+    elapsed: float
+    facets: dict[str, list[tuple[str, int]]] | None = None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DATE_ARG = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def date_bounds(text: str, option: str = "date") -> tuple[date, date]:
+    """First and last day of YYYY, YYYY-MM or YYYY-MM-DD."""
+    match = _DATE_ARG.match(text.strip())
+    try:
+        if not match:
+            raise ValueError
+        year, month, day = int(match[1]), match[2], match[3]
+        if year < 1:
+            raise ValueError
+        if month is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        m = int(month)
+        if day is None:
+            return date(year, m, 1), date(year, m, calendar.monthrange(year, m)[1])
+        exact = date(year, m, int(day))
+        return exact, exact
+    except ValueError:
+        raise BadDate(f"invalid date {text!r} for {option}: use YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+def day_range(since: str | None, until: str | None) -> tuple[int | None, int | None]:
+    start = date_bounds(since, "--since")[0].toordinal() if since else None
+    end = date_bounds(until, "--until")[1].toordinal() if until else None
+    if start is not None and end is not None and start > end:
+        raise BadDate(f"--since {since} is after --until {until}: no article can match")
+    return start, end
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Node:
+    pass
+
+
+@dataclass(frozen=True)
+class Word(Node):
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Phrase(Node):
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Every(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    child: Node
+
+
+@dataclass(frozen=True)
+class And(Node):
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    children: tuple[Node, ...]
+
+
+_LEX = re.compile(r'\s+|(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*")|(?P<quote>")|(?P<word>[^\s()"]+)')
+_FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
+
+
+def parse(text: str) -> Node:
+    """The query syntax of CLI.md: words, "phrases", AND/OR/NOT, -word, field:value, *."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntax(f"query too long ({len(text):,} characters, at most {MAX_QUERY_CHARS:,})")
+    if "\x00" in text or any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+        raise QuerySyntax("query contains control characters (such as NUL); remove them")
+    tokens = _lex(text)
+    if not tokens:
+        raise QuerySyntax("empty query: give words to search for, or '*' for every article")
+    parser = _Parser(tokens)
+    node = parser.parse_or()
+    if parser.pos < len(tokens):
+        raise QuerySyntax("unbalanced parenthesis in query: a ')' has no '('")
+    return node
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    for match in _LEX.finditer(text):
+        kind = match.lastgroup
+        if kind is None:
+            continue
+        if kind == "quote":
+            raise QuerySyntax('unbalanced quote in query: close the phrase with a second "')
+        tokens.append((kind, match.group()))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse_or(self) -> Node:
+        children = [self.parse_and()]
+        while (token := self.peek()) and token == ("word", "OR"):
+            self.pos += 1
+            children.append(self.parse_and())
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def parse_and(self) -> Node:
+        children: list[Node] = []
+        while (token := self.peek()) and token[0] != "rp" and token != ("word", "OR"):
+            if token == ("word", "AND"):
+                self.pos += 1
+                continue
+            children.append(self.parse_unary())
+        if not children:
+            raise QuerySyntax("incomplete query: AND/OR/NOT or '(' needs words on both sides")
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def parse_unary(self) -> Node:
+        kind, value = self.tokens[self.pos]
+        if (kind, value) == ("word", "NOT"):
+            self.pos += 1
+            if self.peek() is None:
+                raise QuerySyntax("incomplete query: NOT needs a word after it")
+            return Not(self.parse_unary())
+        if kind == "word" and value.startswith("-") and len(value) > 1:
+            self.pos += 1
+            return Not(self._atom_from_word(value[1:]))
+        if kind == "word" and value.startswith("+") and len(value) > 1:
+            self.pos += 1
+            return self._atom_from_word(value[1:])
+        return self.parse_atom()
+
+    def parse_atom(self) -> Node:
+        kind, value = self.tokens[self.pos]
+        self.pos += 1
+        if kind == "lp":
+            node = self.parse_or()
+            if self.peek() is None or self.peek()[0] != "rp":  # type: ignore[index]
+                raise QuerySyntax("unbalanced parenthesis in query: a '(' is not closed")
+            self.pos += 1
+            return node
+        if kind == "rp":
+            raise QuerySyntax("unbalanced parenthesis in query: a ')' has no '('")
+        if kind == "phrase":
+            return _phrase(value[1:-1], None)
+        return self._atom_from_word(value)
+
+    def _atom_from_word(self, value: str) -> Node:
+        if value == "*":
+            return Every()
+        match = _FIELD.match(value)
+        if match and not value.startswith(("http:", "https:")):
+            name, rest = match[1].lower(), match[2]
+            if name not in FIELDS:
+                raise QuerySyntax(f"unknown field {match[1]!r} in query; fields are {', '.join(FIELDS)}")
+            if not rest:
+                token = self.peek()
+                if token is None or token[0] not in ("phrase", "word"):
+                    raise QuerySyntax(f"field {name}: needs a value, e.g. {name}:Tokyo")
+                self.pos += 1
+                rest = token[1][1:-1] if token[0] == "phrase" else token[1]
+                return _phrase(rest, name) if token[0] == "phrase" else Word(rest, name)
+            return Word(rest, name)
+        if value.startswith("-") or value.startswith("+"):
+            return self._atom_from_word(value[1:]) if len(value) > 1 else Word(value)
+        return Word(value)
+
+
+def _phrase(text: str, field_name: str | None) -> Node:
+    if not text.strip():
+        raise QuerySyntax('empty phrase "" in query')
+    return Phrase(text, field_name)
+
+
+def plain_words(node: Node) -> list[str]:
+    """The free-text words and phrases of a query (for language guessing and snippets)."""
+    if isinstance(node, (Word, Phrase)):
+        return [node.text] if node.field in (None, "title") else []
+    if isinstance(node, Not):
+        return []
+    if isinstance(node, (And, Or)):
+        return [w for child in node.children for w in plain_words(child)]
+    return []
+
+
+# --- compiling ------------------------------------------------------------------------------
+
+@dataclass
+class _Context:
+    weights: dict[str, float]  # query language -> weight
+    keep_stopwords: bool
+    leader_names: dict[str, str]
+    terms: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGS})
+
+
+def query_languages(words: Sequence[str]) -> dict[str, float]:
+    """Weights per analysis: both in full for short queries, the detected one first otherwise."""
+    text = " ".join(words)
+    if len(text.split()) < 3:
+        return {lang: 1.0 for lang in LANGS}
+    detected = detect_language(text)
+    return {lang: 1.0 if lang == detected else OTHER_LANGUAGE_BOOST for lang in LANGS}
+
+
+def _text_fields(lang: str, field_name: str | None) -> list[str]:
+    parts = ("title",) if field_name == "title" else ("title", "body")
+    return [store.text_field(lang, part) for part in parts]
+
+
+def _word_query(text: str, lang: str, field_name: str | None, ctx: _Context, boost: float) -> wq.Query | None:
+    terms = [t[0] for t in query_tokens(text, lang)]
+    if not ctx.keep_stopwords:
+        terms = [t for t in terms if not is_stopword(t, lang)]
+    if not terms:
+        return None
+    ctx.terms[lang].update(terms)
+    fields = _text_fields(lang, field_name)
+    parts = [wq.Or([wq.Term(f, t) for f in fields]) if len(fields) > 1 else wq.Term(fields[0], t) for t in terms]
+    node = parts[0] if len(parts) == 1 else wq.And(parts)
+    node.boost = boost
+    return node
+
+
+def _phrase_terms(text: str, lang: str) -> list[str]:
+    """Whole-word terms one per position (compound parts share a position in the index)."""
+    by_pos: dict[int, tuple[str, int]] = {}
+    for term, pos, start, end in index_tokens(text, lang):
+        width = end - start
+        if pos not in by_pos or width > by_pos[pos][1]:
+            by_pos[pos] = (term, width)
+    return [by_pos[pos][0] for pos in sorted(by_pos)]
+
+
+def _phrase_query(text: str, lang: str, field_name: str | None, ctx: _Context, boost: float) -> wq.Query | None:
+    terms = _phrase_terms(text, lang)
+    if not terms:
+        return None
+    ctx.terms[lang].update(terms)
+    ctx.terms[lang].update(t[0] for t in query_tokens(text, lang))
+    if len(terms) == 1:
+        return _word_query(text, lang, field_name, _Context(ctx.weights, True, ctx.leader_names, ctx.terms), boost)
+    node = wq.Or([wq.Phrase(f, terms) for f in _text_fields(lang, field_name)])
+    node.boost = boost
+    return node
+
+
+def _text_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
+    build = _phrase_query if isinstance(node, Phrase) else _word_query
+    options: list[wq.Query] = []
+    for lang, weight in ctx.weights.items():
+        direct = build(node.text, lang, node.field, ctx, weight)
+        if direct is not None:
+            options.append(direct)
+        for other_text in translations(node.text, lang):
+            other = next(o for o in LANGS if o != lang)
+            translated = _phrase_query if " " in other_text.strip() else _word_query
+            extra = translated(other_text, other, node.field, ctx, weight * CROSS_LANGUAGE_BOOST)
+            if extra is not None:
+                options.append(extra)
+    if not options:
+        return wq.NullQuery
+    return options[0] if len(options) == 1 else wq.Or(options)
+
+
+def _field_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
+    name, value = node.field, node.text.strip()
+    if name == "lang":
+        code = value.lower()
+        if code not in LANGS:
+            raise QuerySyntax(f"lang:{value} is not a language; use lang:de or lang:en")
+        return wq.Term("lang", code)
+    if name == "date":
+        first, last = date_bounds(value, "date:")
+        return wq.NumericRange("day", first.toordinal(), last.toordinal())
+    if name == "place":
+        return place_filter(value)
+    if name == "leader":
+        return leader_filter(value, ctx.leader_names)
+    return _text_query(node, ctx)
+
+
+def compile_node(node: Node, ctx: _Context) -> wq.Query:
+    if isinstance(node, Every):
+        return wq.Every()
+    if isinstance(node, (Word, Phrase)):
+        return _text_query(node, ctx) if node.field in (None, "title") else _field_query(node, ctx)
+    if isinstance(node, Not):
+        return wq.AndNot(wq.Every(), compile_node(node.child, ctx))
+    if isinstance(node, Or):
+        return wq.Or([compile_node(child, ctx) for child in node.children])
+    assert isinstance(node, And)
+    positive = [compile_node(c, ctx) for c in node.children if not isinstance(c, Not)]
+    negative = [compile_node(c.child, ctx) for c in node.children if isinstance(c, Not)]
+    positive = [q for q in positive if q is not wq.NullQuery] or ([wq.Every()] if negative else [wq.NullQuery])
+    result = positive[0] if len(positive) == 1 else wq.And(positive)
+    if negative:
+        result = wq.AndNot(result, negative[0] if len(negative) == 1 else wq.Or(negative))
+    return result
+
+
+def _only_stopwords(node: Node, weights: dict[str, float]) -> bool:
+    words = [w for w in _words(node)]
+    return bool(words) and all(
+        all(is_stopword(t[0], lang) for t in query_tokens(w, lang)) for w in words for lang in weights)
+
+
+def _words(node: Node) -> Iterator[str]:
+    if isinstance(node, Word) and node.field in (None, "title"):
+        yield node.text
+    elif isinstance(node, Not):
+        yield from _words(node.child)
+    elif isinstance(node, (And, Or)):
+        for child in node.children:
+            yield from _words(child)
+
+
+# --- filters --------------------------------------------------------------------------------
+
+def place_filter(name: str) -> wq.Query:
+    from .extract import canonical_place
+    from .indexer import name_key
+
+    return wq.Term("place", name_key(canonical_place(name) or name))
+
+
+def leader_filter(name: str, leader_names: dict[str, str]) -> wq.Query:
+    from .extract import leader_key, resolve_leader
+
+    matches = resolve_leader(name, leader_names.values())
+    keys = [leader_key(m) for m in matches] or [leader_key(name)]
+    return wq.Term("leader", keys[0]) if len(keys) == 1 else wq.Or([wq.Term("leader", k) for k in keys])
+
+
+def build_filter(*, lang: str | None, since: str | None, until: str | None, places: Sequence[str],
+                 leaders: Sequence[str], leader_names: dict[str, str]) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    if lang:
+        if lang not in LANGS:
+            raise UsageError(f"invalid --lang {lang!r}: use de or en")
+        parts.append(wq.Term("lang", lang))
+    start, end = day_range(since, until)
+    if start is not None or end is not None:
+        # undated articles (day 0) never match a date filter
+        parts.append(wq.NumericRange("day", start if start is not None else 1, end))
+    parts.extend(place_filter(p) for p in places if p.strip())
+    parts.extend(leader_filter(name, leader_names) for name in leaders if name.strip())
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+# --- snippets -------------------------------------------------------------------------------
+
+def highlight_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the surface words whose analysed terms were searched for."""
+    if not terms or not text:
+        return []
+    spans: list[tuple[int, int]] = []
+    for term, _pos, start, end in index_tokens(text, lang):
+        if term in terms and (not spans or spans[-1] != (start, end)):
+            spans.append((start, end))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def make_snippet(body: str, lang: str, terms: set[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """Up to two fragments of about ``width`` characters around the densest matches."""
+    text = " ".join(body.split())
+    spans = highlight_spans(text, lang, terms)
+    if not spans:
+        cut = _cut(text, 0, width)
+        return text[:cut] + (" …" if cut < len(text) else ""), []
+    windows = _best_windows(text, spans, width)
+    pieces: list[str] = []
+    out_spans: list[tuple[int, int]] = []
+    offset = 0
+    for start, end in windows:
+        prefix = "… " if start > 0 else ""
+        piece = prefix + text[start:end]
+        base = offset + len(prefix) - start
+        out_spans.extend((s + base, e + base) for s, e in spans if s >= start and e <= end)
+        pieces.append(piece)
+        offset += len(piece)
+    snippet = "".join(pieces)
+    if windows[-1][1] < len(text):
+        snippet += " …"
+    return snippet, out_spans
+
+
+def _cut(text: str, start: int, width: int) -> int:
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start + width // 2, end)
+        end = space if space > 0 else end
+    return end
+
+
+def _best_windows(text: str, spans: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    def window_for(index: int) -> tuple[int, int, int]:
+        anchor = spans[index][0]
+        start = max(0, anchor - width // 4)
+        space = text.find(" ", start) if start > 0 else 0
+        start = space + 1 if 0 < space < anchor else start
+        end = _cut(text, start, width)
+        words = {text[s:e].lower() for s, e in spans if s >= start and e <= end}
+        return len(words), start, end
+
+    scored = sorted((window_for(i) for i in range(len(spans))), key=lambda w: (-w[0], w[1]))
+    best = scored[0]
+    chosen = [(best[1], best[2])]
+    for _score, start, end in scored[1:]:
+        if start >= best[2] or end <= best[1]:
+            chosen.append((start, min(end, start + width // 2 + 40)))
+            chosen[-1] = (start, _cut(text, start, width // 2 + 40))
+            break
+    return sorted(chosen)
+
+
+# --- the index as seen by searches ---------------------------------------------------------
+
+class NewsIndex:
+    """An open index: searches, single articles and statistics, over one Whoosh searcher."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._ix, self._gen_dir = store.open_whoosh(self.index_dir)
+        self.manifest = store.read_manifest(self._gen_dir) or store.Manifest()
+        self._searcher: Any = None
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._ix.close()
+
+    @property
+    def searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def leader_display(self, names: Sequence[str]) -> tuple[str, ...]:
+        from .extract import leader_key
+
+        shown = (self.manifest.leader_names.get(leader_key(n), n) for n in names)
+        return tuple(dict.fromkeys(shown))
+
+    def compile(self, text: str) -> tuple[wq.Query, _Context]:
+        node = parse(text)
+        weights = query_languages(plain_words(node))
+        ctx = _Context(weights, _only_stopwords(node, weights), self.manifest.leader_names)
+        return compile_node(node, ctx), ctx
+
+    def search(self, text: str, *, lang: str | None = None, since: str | None = None,
+               until: str | None = None, places: Sequence[str] = (), leaders: Sequence[str] = (),
+               sort: str = "relevance", limit: int | None = 10, facets: bool = False) -> SearchResult:
+        """Ranked hits with snippets; ``limit=None`` returns every hit."""
+        started = time.perf_counter()
+        results, ctx = self._run(text, lang, since, until, places, leaders, sort, limit)
+        hits = [self._hit(docnum, score, ctx) for docnum, score in results]
+        total = self._total
+        found_facets = self._facets(text, lang, since, until, places, leaders) if facets else None
+        return SearchResult(text, hits, total, time.perf_counter() - started, found_facets)
+
+    def iter_search(self, text: str, **options: Any) -> Iterator[Hit]:
+        """Every hit, produced one at a time (for --all exports of large result sets)."""
+        results, ctx = self._run(text, options.get("lang"), options.get("since"), options.get("until"),
+                                 options.get("places", ()), options.get("leaders", ()),
+                                 options.get("sort", "relevance"), None)
+        for docnum, score in results:
+            yield self._hit(docnum, score, ctx)
+
+    def _run(self, text: str, lang: str | None, since: str | None, until: str | None,
+             places: Sequence[str], leaders: Sequence[str], sort: str,
+             limit: int | None) -> tuple[list[tuple[int, float]], _Context]:
+        if sort not in SORTS:
+            raise UsageError(f"invalid --sort {sort!r}: use relevance, date or -date")
+        if limit is not None and limit < 1:
+            raise UsageError(f"invalid --limit {limit}: give a number of hits of 1 or more")
+        compiled, ctx = self.compile(text)
+        filter_query = build_filter(lang=lang, since=since, until=until, places=places, leaders=leaders,
+                                    leader_names=self.manifest.leader_names)
+        options: dict[str, Any] = {"limit": limit, "filter": filter_query}
+        if sort == "date":
+            options["sortedby"] = "day_asc"
+        elif sort == "-date":
+            options.update(sortedby="day", reverse=True)
+        results = self.searcher.search(compiled, **options)
+        self._total = len(results)
+        return [(hit.docnum, float(hit.score or 0.0)) for hit in results], ctx
+
+    def _hit(self, docnum: int, score: float, ctx: _Context) -> Hit:
+        fields = self.searcher.stored_fields(docnum)
+        doc = fields["doc"]
+        lang = fields["lang"]
+        terms = ctx.terms.get(lang, set())
+        snippet, spans = make_snippet(doc["body"] or doc["title"], lang, terms)
+        return Hit(
+            id=fields["id"], title=doc["title"], date=doc["date"], lang=lang,
+            places=tuple(doc["places"]), leaders=self.leader_display(doc["leaders"]), score=score,
+            snippet=snippet, source=fields["source"], snippet_spans=tuple(spans),
+            title_spans=tuple(highlight_spans(doc["title"], lang, terms)),
+        )
+
+    def _facets(self, text: str, lang: str | None, since: str | None, until: str | None,
+                places: Sequence[str], leaders: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        results, _ctx = self._run(text, lang, since, until, places, leaders, "relevance", None)
+        counts: dict[str, Counter[str]] = {"places": Counter(), "leaders": Counter(), "months": Counter()}
+        for docnum, _score in results:
+            doc = self.searcher.stored_fields(docnum)["doc"]
+            counts["places"].update(doc["places"])
+            counts["leaders"].update(self.leader_display(doc["leaders"]))
+            if doc["date"]:
+                counts["months"][doc["date"][:7]] += 1
+        return {"places": counts["places"].most_common(10), "leaders": counts["leaders"].most_common(10),
+                "months": sorted(counts["months"].items(), reverse=True)[:12]}
+
+    def get(self, article_id: str) -> ArticleView:
+        docnum = self.searcher.document_number(id=article_id)
+        if docnum is None:
+            raise UnknownArticle(f"no article with id {article_id!r} in the index; "
+                                 "find ids with `newsfind search QUERY --format ids`")
+        fields = self.searcher.stored_fields(docnum)
+        doc = fields["doc"]
+        return ArticleView(
+            id=fields["id"], title=doc["title"], date=doc["date"], lang=fields["lang"],
+            places=tuple(doc["places"]), leaders=self.leader_display(doc["leaders"]),
+            source=fields["source"], body=doc["body"], url=doc.get("url"), origin=doc.get("origin", {}),
+            hash=fields["hash"],
+        )
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per language and month, date range, top places and leaders, size, last update."""
+        languages: Counter[str] = Counter()
+        months: Counter[str] = Counter()
+        places: Counter[str] = Counter()
+        leaders: Counter[str] = Counter()
+        dates: list[str] = []
+        for _docnum, fields in self.searcher.reader().iter_docs():
+            doc = fields["doc"]
+            languages[fields["lang"]] += 1
+            places.update(doc["places"])
+            leaders.update(self.leader_display(doc["leaders"]))
+            if doc["date"]:
+                dates.append(doc["date"])
+                months[doc["date"][:7]] += 1
+        return {
+            "index": str(self.index_dir),
+            "articles": sum(languages.values()),
+            "languages": dict(sorted(languages.items())),
+            "date_range": [min(dates), max(dates)] if dates else None,
+            "undated": sum(languages.values()) - len(dates),
+            "months": dict(sorted(months.items())),
+            "top_places": places.most_common(20),
+            "top_leaders": leaders.most_common(20),
+            "size_bytes": store.directory_size(self._gen_dir),
+            "last_update": self.manifest.updated or None,
+        }
+
+
+def open_index(index_dir: Path) -> NewsIndex:
+    return NewsIndex(Path(index_dir))

@@ -1,0 +1,385 @@
+"""The on-disk index: Whoosh schema and files, generations, manifest, lock and format version.
+
+The only module besides ``query.py`` that imports Whoosh. Layout of an index directory::
+
+    index/CURRENT          name of the live generation directory (swapped atomically)
+    index/gen-000001/      Whoosh files + FORMAT + manifest.json of that generation
+    index/.lock            held (flock) by the one process that writes
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from whoosh import index as whoosh_index
+from .analysis import LANGS, index_tokens, query_tokens
+from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+LOCK = ".lock"
+MANIFEST = "manifest.json"
+FORMAT_FILE = "FORMAT"
+TITLE_BOOST = 2.0
+UNDATED = 0  # day number of an article without a date (sorts last on -date)
+UNDATED_LATE = 10_000_000  # the same, for ascending date order
+LOCK_WAIT_SECONDS = float(os.environ.get("NEWSFIND_LOCK_TIMEOUT", "10"))
+
+
+def day_number(iso: str | None) -> int:
+    """Dates are indexed as day counts: integer ranges are cheap where DATETIME's are not."""
+    return date.fromisoformat(iso).toordinal() if iso else UNDATED
+
+
+def text_field(lang: str, part: str) -> str:
+    return f"{part}_{lang}"
+
+
+TEXT_FIELDS = tuple(text_field(lang, part) for lang in LANGS for part in ("title", "body"))
+
+
+# --- Whoosh glue ---------------------------------------------------------------------
+# Module-level classes: Whoosh pickles the schema into every commit.
+
+class NewsTokenizer(Tokenizer):
+    """Feeds newsfind's own analysis into Whoosh (query parsing, highlighting)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NewsTokenizer) and other.lang == self.lang
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any) -> Iterator[Any]:
+        tokens = query_tokens(value, self.lang) if mode == "query" else index_tokens(value, self.lang)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, pos, startchar, endchar in tokens:
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[startchar:endchar]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + startchar
+                token.endchar = start_char + endchar
+            yield token
+
+
+class Postings(tuple):
+    """Postings of one field computed ahead of the writer (in a worker process)."""
+
+
+class NewsText(TEXT):
+    """A TEXT field that also takes postings encoded ahead of time."""
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Postings):
+            return iter(value)
+        return super().index(value, **kwargs)
+
+
+def _news_text_field(lang: str, boost: float) -> NewsText:
+    return NewsText(analyzer=NewsTokenizer(lang), phrase=True, field_boost=boost)
+
+
+def build_schema() -> Any:
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True),
+        "lang": ID(stored=True),
+        "day": NUMERIC(int, bits=32, signed=False, shift_step=4, sortable=True),
+        "day_asc": NUMERIC(int, bits=32, signed=False, sortable=True),
+        "place": KEYWORD(commas=True, lowercase=False),
+        "leader": KEYWORD(commas=True, lowercase=False),
+        "source": ID(stored=True),
+        "hash": ID(stored=True),
+        "doc": STORED(),
+    }
+    for lang in LANGS:
+        fields[text_field(lang, "title")] = _news_text_field(lang, TITLE_BOOST)
+        fields[text_field(lang, "body")] = _news_text_field(lang, 1.0)
+    return Schema(**fields)
+
+
+_SCHEMA: Any = None
+
+
+def schema() -> Any:
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = build_schema()
+    return _SCHEMA
+
+
+def encode_postings(tokens: Iterable[tuple[str, int, int, int]], fieldname: str) -> Postings:
+    """What ``field.index(text)`` would give, computed from tokens: lets workers do the analysis."""
+    fmt = schema()[fieldname].format
+    positions: dict[str, list[int]] = {}
+    for term, pos, _start, _end in tokens:
+        plist = positions.get(term)
+        if plist is None:
+            positions[term] = [pos]
+        else:
+            plist.append(pos)
+    boost = fmt.field_boost
+    encode = fmt.encode
+    return Postings(
+        (term.encode("utf-8"), len(plist), len(plist) * boost, encode(plist))
+        for term, plist in positions.items()
+    )
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """One article ready for the writer: indexed fields plus what is stored for display."""
+
+    id: str
+    hash: str
+    source: str
+    fields: dict[str, Any]
+
+
+def make_document(*, article_id: str, content_hash: str, source: str, lang: str, title: str,
+                  body: str, date_iso: str | None, place_keys: Iterable[str],
+                  leader_keys: Iterable[str], stored: dict[str, Any]) -> IndexDocument:
+    """Analyse an article into the writer's fields (runs in worker processes)."""
+    day = day_number(date_iso)
+    fields: dict[str, Any] = {
+        "id": article_id,
+        "lang": lang,
+        "day": day,
+        "day_asc": day if day else UNDATED_LATE,
+        "source": source,
+        "hash": content_hash,
+        "doc": stored,
+    }
+    title_name, body_name = text_field(lang, "title"), text_field(lang, "body")
+    fields[title_name] = encode_postings(index_tokens(title, lang), title_name)
+    if body:
+        fields[body_name] = encode_postings(index_tokens(body, lang), body_name)
+    places = list(place_keys)
+    leaders = list(leader_keys)
+    if places:
+        fields["place"] = places
+    if leaders:
+        fields["leader"] = leaders
+    return IndexDocument(article_id, content_hash, source, fields)
+
+
+# --- generations, manifest, format -------------------------------------------------------
+
+@dataclass
+class Manifest:
+    """What the live generation holds: per article its hash and source, per file its stat."""
+
+    generation: int = 0  # Whoosh's TOC generation this manifest describes
+    articles: dict[str, list[str]] = field(default_factory=dict)  # id -> [hash, source, abs path]
+    files: dict[str, list[Any]] = field(default_factory=dict)  # abs path -> [size, mtime_ns, [ids]]
+    leader_names: dict[str, str] = field(default_factory=dict)  # leader key -> display name
+    updated: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"generation": self.generation, "updated": self.updated, "articles": self.articles,
+                "files": self.files, "leader_names": self.leader_names}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        return cls(int(data.get("generation", 0)), dict(data.get("articles", {})),
+                   dict(data.get("files", {})), dict(data.get("leader_names", {})),
+                   float(data.get("updated", 0.0)))
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise IndexDamaged(f"cannot read index at {index_dir}: {error.strerror}") from None
+    if not name or "/" in name or name.startswith("."):
+        raise IndexDamaged(f"index at {index_dir} is damaged (bad {CURRENT} file); run `newsfind index --rebuild`")
+    return index_dir / name
+
+
+def index_exists(index_dir: Path) -> bool:
+    return (index_dir / CURRENT).is_file()
+
+
+def new_generation_dir(index_dir: Path) -> Path:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    path = index_dir / stamp
+    path.mkdir()
+    return path
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def switch_generation(index_dir: Path, gen_dir: Path) -> None:
+    """Make ``gen_dir`` live in one atomic rename, then remove older generations."""
+    _fsync_dir(gen_dir)
+    _write_atomic(index_dir / CURRENT, gen_dir.name + "\n")
+    _fsync_dir(index_dir)
+    remove_stale_generations(index_dir, keep=gen_dir.name)
+
+
+def remove_stale_generations(index_dir: Path, keep: str) -> None:
+    for entry in index_dir.iterdir():
+        if entry.is_dir() and entry.name.startswith("gen-") and entry.name != keep:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def write_format(gen_dir: Path) -> None:
+    from . import __version__
+
+    _write_atomic(gen_dir / FORMAT_FILE, json.dumps({"format": FORMAT_VERSION, "newsfind": __version__}) + "\n")
+
+
+def check_format(gen_dir: Path, index_dir: Path) -> None:
+    try:
+        info = json.loads((gen_dir / FORMAT_FILE).read_text(encoding="utf-8"))
+        version = int(info["format"])
+    except FileNotFoundError:
+        raise IndexDamaged(f"index at {index_dir} is damaged (no {FORMAT_FILE}); run `newsfind index --rebuild`") from None
+    except (ValueError, KeyError, TypeError):
+        raise IndexDamaged(f"index at {index_dir} is damaged (bad {FORMAT_FILE}); run `newsfind index --rebuild`") from None
+    if version != FORMAT_VERSION:
+        raise IndexVersionMismatch(
+            f"index at {index_dir} has format {version}, this newsfind reads format {FORMAT_VERSION}; "
+            "run `newsfind index --rebuild`")
+
+
+def read_manifest(gen_dir: Path) -> Manifest | None:
+    try:
+        return Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8")))
+    except (FileNotFoundError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
+    manifest.updated = time.time()
+    _write_atomic(gen_dir / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, separators=(",", ":")))
+
+
+# --- the lock ------------------------------------------------------------------------
+
+@contextmanager
+def writer_lock(index_dir: Path, wait: float | None = None) -> Iterator[None]:
+    """One writer at a time. flock dies with its process, so a killed indexer leaves no lock."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    path = index_dir / LOCK
+    handle = open(path, "a+", encoding="utf-8")
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise IndexLocked(
+                        f"index at {index_dir} is being updated by process {holder}; try again when it has finished"
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+# --- opening -------------------------------------------------------------------------------
+
+def open_whoosh(index_dir: Path) -> tuple[Any, Path]:
+    """The live Whoosh index (checked for version and damage) and its generation dir."""
+    if not index_dir.exists():
+        raise IndexMissing(f"no index at {index_dir}; run `newsfind index` to build it")
+    gen_dir = live_generation(index_dir)
+    if gen_dir is None:
+        raise IndexMissing(f"no index at {index_dir}; run `newsfind index` to build it")
+    if not gen_dir.is_dir():
+        raise IndexDamaged(f"index at {index_dir} is damaged ({gen_dir.name} is missing); run `newsfind index --rebuild`")
+    check_format(gen_dir, index_dir)
+    try:
+        ix = whoosh_index.open_dir(str(gen_dir), schema=schema())
+        ix.latest_generation()
+        with ix.reader() as reader:  # touches every segment file: damage shows here, not mid-query
+            reader.doc_count()
+    except Exception as error:  # Whoosh raises many kinds; all mean the same to a user
+        raise IndexDamaged(
+            f"index at {index_dir} is damaged ({type(error).__name__}: {error}); run `newsfind index --rebuild`"
+        ) from None
+    return ix, gen_dir
+
+
+def create_whoosh(gen_dir: Path) -> Any:
+    write_format(gen_dir)
+    return whoosh_index.create_in(str(gen_dir), schema())
+
+
+def index_generation_number(ix: Any) -> int:
+    return int(ix.latest_generation())
+
+
+def stored_documents(ix: Any) -> Iterator[dict[str, Any]]:
+    """Every live document's stored fields (manifest recovery and `check`)."""
+    with ix.reader() as reader:
+        for _docnum, fields in reader.iter_docs():
+            yield fields
+
+
+def directory_size(path: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total
+
+
+def writer(ix: Any, *, fresh: bool) -> Any:
+    """A writer tuned for batch indexing: a big posting pool, no merge work on fresh builds."""
+    return ix.writer(limitmb=256 if fresh else 128)
