@@ -16,14 +16,27 @@ _SUFFIX_HEADS = frozenset(
     "schaft schaften heit heiten keit keiten ung ungen lich liche lichen licher liches "
     "isch ische ischen ischer tum tums nis nisse ling linge bar bare baren sam same samen "
     # -nisch adjectives look like Nische: korea|nischen, amerika|nischen
-    "nische nischen".split()
+    "nische nischen "
+    # present participles: leit|enden, schlepp|enden
+    "enden ender endes endem chen schen".split()
+)
+# Three-letter words common enough in compounds (Amt|s|antritt, National|rat); any other
+# three-letter chunk is more likely a prefix or noise (ver-, ent-, -end, -ten).
+_SHORT_PARTS = frozenset(
+    "amt rat tag see bau tor gas ol eis arm ohr bus zug tal tat not ort hof rad ski tee zoo uhr "
+    "kur akt art bad rot tod weg bar bein dorf".split()
+)
+# Verb prefixes, particles and adverbs: ver|mieten, weg|gebracht, ge|schoben are not compounds.
+_NON_PARTS = frozenset(
+    "ab an auf aus bei ein ent er ge her hin los miss mit nach ob um un ur ver vor zer zu "
+    "zuruck voran vorbei heraus herein hinaus weiter oben eben unten gesch".split()
 )
 _PART_PENALTY = 0.6  # per part beyond two, so Bergwerk is not cut into Berg + Werk
 
 
 def _part_zipf(part: str) -> float:
     """Frequency of a candidate part, 0.0 when it may not stand as a part at all."""
-    if part in stopwords("de"):
+    if part in stopwords("de") or part in _NON_PARTS or (len(part) == 3 and part not in _SHORT_PARTS):
         return 0.0
     zipf = german_zipf(part)
     # Short parts must be very common words: Amt, Rat, Tag pass, noise like 'ert' does not.
@@ -32,11 +45,16 @@ def _part_zipf(part: str) -> float:
 
 
 def _head_forms(rest: str) -> list[tuple[str, float]]:
-    """The final part as a lexicon word (Treffens, Programme)."""
+    """The final part as a lexicon word (Treffens, Programme), or one inflected (Kuriers)."""
     if len(rest) < 3 or rest in _SUFFIX_HEADS:
         return []
-    zipf = _part_zipf(rest)
-    return [(rest, zipf)] if zipf else []
+    if zipf := _part_zipf(rest):
+        return [(rest, zipf)]
+    for ending in ("s", "es", "n", "en"):
+        base = rest[: -len(ending)]
+        if rest.endswith(ending) and len(base) >= 4 and base not in _SUFFIX_HEADS and (zipf := _part_zipf(base)):
+            return [(rest, zipf)]
+    return []
 
 
 def _modifier_forms(chunk: str) -> list[tuple[str, float]]:
@@ -44,7 +62,7 @@ def _modifier_forms(chunk: str) -> list[tuple[str, float]]:
     forms = []
     if len(chunk) >= 3 and (zipf := _part_zipf(chunk)):
         forms.append((chunk, zipf))
-    elif len(chunk) >= 3 and (zipf := _part_zipf(chunk + "e")):
+    elif len(chunk) >= 4 and chunk not in _NON_PARTS and (zipf := _part_zipf(chunk + "e")):
         forms.append((chunk + "e", zipf))
     return forms
 

@@ -1,0 +1,64 @@
+"""Score the German compound splitter against hand labels in tests/data/compounds_de.tsv.
+Prints split precision/recall, exact-split accuracy and per-part precision/recall."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsfind.analysis import _analyse_segment, index_tokens  # noqa: E402
+
+LABELS = ROOT / "tests/data/compounds_de.tsv"
+
+
+def load_labels(path: Path = LABELS) -> list[tuple[str, list[str]]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, _, parts = line.partition("\t")
+            rows.append((word, parts.split()))
+    return rows
+
+
+def stem(word: str) -> str:
+    """A labelled part as an index term (folded, stemmed), so Raketen == Rakete."""
+    return index_tokens(word, "de")[0][0]
+
+
+def main() -> None:
+    rows = load_labels()
+    tp = fp = fn = tn = exact = 0
+    part_hits = part_found = part_expected = 0
+    errors = []
+    for word, expected in rows:
+        found = list(_analyse_segment(word, "de")[1])
+        gold = [stem(p) for p in expected]
+        if found and gold:
+            tp += 1
+            exact += found == gold
+        elif found:
+            fp += 1
+        elif gold:
+            fn += 1
+        else:
+            tn += 1
+        part_hits += len(set(found) & set(gold))
+        part_found += len(set(found))
+        part_expected += len(set(gold))
+        if found != gold:
+            errors.append(f"  {word}: expected {gold or '-'}, got {found or '-'}")
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    print(f"{len(rows)} labelled words: {tp + fn} compounds, {fp + tn} non-compounds")
+    print(f"split decision: precision {precision:.3f}  recall {recall:.3f}  (tp {tp}, fp {fp}, fn {fn}, tn {tn})")
+    print(f"exact split (all parts right) among detected compounds: {exact}/{tp} = {exact / max(tp, 1):.3f}")
+    print(f"parts: precision {part_hits / max(part_found, 1):.3f}  recall {part_hits / max(part_expected, 1):.3f}")
+    if "-v" in sys.argv:
+        print("\n".join(errors))
+
+
+if __name__ == "__main__":
+    main()
