@@ -200,21 +200,32 @@ def phrase_tokens(text: str, lang: str) -> list[Token]:
 
 @lru_cache(maxsize=2)
 def _stopword_terms(lang: str) -> frozenset[str]:
-    from ._lexicon import stopwords
+    from ._lexicon import german_frequencies, stopwords
 
     words = stopwords(lang)
     stems = {_term(_fold_word(w, lang), lang) for w in words}
     if lang == "de":
-        # Drop stems shared with content words: 'einige' and 'Einigung' both stem to 'einig'.
-        from ._lexicon import german_frequencies
-
-        stems -= {_term(w, lang) for w, z in german_frequencies().items() if z >= 30 and w not in words}
+        # A stem is a stopword only if its stopword forms clearly dominate its content-word
+        # forms: 'andere' beats 'Anden', but 'weiter' does not make 'Weite' a stopword.
+        frequencies = german_frequencies()
+        stop_zipf: dict[str, int] = {}
+        content_zipf: dict[str, int] = {}
+        for word, zipf in frequencies.items():
+            if zipf < 30:
+                break  # sorted by frequency; rarer words cannot dominate
+            stem = _term(word, lang)
+            if stem in stems:
+                table = stop_zipf if word in words else content_zipf
+                table[stem] = max(table.get(stem, 0), zipf)
+        stems = {s for s in stems if stop_zipf.get(s, 0) >= content_zipf.get(s, 0) + 5}
     return words | frozenset(stems)
 
 
 def is_stopword(term: str, lang: str) -> bool:
-    """True for a stopword given as a surface word ('Die', 'über', "don't") or as a term
-    produced by index_tokens/query_tokens (folded and stemmed: 'uber', 'dies')."""
+    """True for a stopword given as a surface word ('Die', 'über', "don't"): exact; or as a
+    term from index_tokens/query_tokens ('uber', 'dies'): a heuristic, since stemming
+    merges some stopwords with content words ('einige'/'Einigung' -> 'einig'). Prefer
+    passing the surface word (text[startchar:endchar] of a query token)."""
     _check_lang(lang)
     stop = _stopword_terms(lang)
     return term in stop or fold_chars(term) in stop or _fold_word(term, lang) in stop

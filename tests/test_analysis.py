@@ -1,0 +1,306 @@
+"""Tests of newsfind.analysis on real German and English news sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsfind.analysis import (
+    LANGS,
+    detect_language,
+    fold,
+    index_tokens,
+    is_stopword,
+    phrase_tokens,
+    query_tokens,
+    translations,
+)
+
+ARTICLES = Path(__file__).resolve().parents[1] / "articles"
+
+# Sentences from the shipped articles (000-002 German, 003-004 English).
+DE_SUMMIT = (
+    "Am 13. Januar 2026 trafen sich Präsident Lee Jae-myung und die japanische "
+    "Premierministerin Sanae Takaichi zum Gipfeltreffen in Nara, Japan."
+)
+DE_SHUTTLE = "Es war der erste Besuch und setzte die Tradition der Shuttle-Diplomatie zwischen beiden Ländern fort."
+DE_PENINSULA = "eine vollständige Denuklearisierung der koreanischen Halbinsel zu erreichen"
+DE_MISSILES = "Sie verabschiedeten eine Erklärung, die die nordkoreanischen Atom- und Raketenprogramme verurteilt."
+DE_ISHIBA = "Japans Ministerpräsident Shigeru Ishiba und der südkoreanische Präsident Lee Jae Myung haben in Tokio verhandelt."
+DE_RELATIONS = "wächst die Bedeutung der japanisch-südkoreanischen Beziehungen, erklärte Ishiba"
+EN_SUMMIT = (
+    "The pledge came after a summit between Japanese Prime Minister Sanae Takaichi and "
+    "South Korean President Lee Jae Myung in Nara."
+)
+EN_YOON = "members of a delegation sent by South Korean President-elect Yoon Suk-yeol agreed on Monday"
+
+
+def terms(tokens: list[tuple[str, int, int, int]]) -> list[str]:
+    return [t[0] for t in tokens]
+
+
+def index_terms(text: str, lang: str) -> set[str]:
+    return set(terms(index_tokens(text, lang)))
+
+
+def single_term(word: str, lang: str) -> str:
+    return terms(phrase_tokens(word, lang))[0]
+
+
+# --- folding ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["Südkorea", "Suedkorea", "Sudkorea", "SÜDKOREA", "Su\u0308dkorea"])
+def test_umlaut_spellings_of_suedkorea_give_one_term(spelling: str) -> None:
+    assert terms(query_tokens(spelling, "de")) == terms(query_tokens("Südkorea", "de"))
+    assert single_term(spelling, "de") in index_terms("Beziehungen zu Südkorea", "de")
+
+
+def test_eszett_and_ss_fold_alike() -> None:
+    assert fold("Straße") == fold("STRASSE") == "strasse"
+    assert terms(query_tokens("Außenminister", "de")) == terms(query_tokens("Aussenminister", "de"))
+
+
+def test_fold_maps_transliterated_umlauts_but_leaves_english_names() -> None:
+    assert fold("Suedkorea") == fold("Südkorea") == "sudkorea"
+    assert fold("Mueller") == fold("Müller")
+    assert fold("Israel Michael Rafael Joel Samuel queue aerial aktuell") == (
+        "israel michael rafael joel samuel queue aerial aktuell"
+    )
+
+
+def test_english_analysis_does_not_fold_ae_oe_ue() -> None:
+    assert single_term("Israel", "en") == "israel"
+    assert single_term("issues", "en") == single_term("issue", "en")
+
+
+# --- tokens, hyphens, positions, offsets ----------------------------------------------
+
+
+def test_hyphenated_word_indexed_whole_and_as_parts_at_one_position() -> None:
+    tokens = index_tokens(DE_SHUTTLE, "de")
+    shuttle = [t for t in tokens if t[0] in {"shuttlediplomati", "shuttl", "diplomati"}]
+    assert {t[0] for t in shuttle} == {"shuttlediplomati", "shuttl", "diplomati"}
+    assert len({t[1] for t in shuttle}) == 1
+    assert {DE_SHUTTLE[t[2] : t[3]] for t in shuttle} == {"Shuttle-Diplomatie"}
+
+
+def test_whole_word_term_comes_first_at_each_position() -> None:
+    tokens = index_tokens("Japan-Südkorea-Beziehungen", "de")
+    assert tokens[0][0] == single_term("Japan-Südkorea-Beziehungen", "de")
+    assert {"japan", "sudkorea", "bezieh"} <= set(terms(tokens))
+    assert {t[1] for t in tokens} == {0}
+
+
+def test_query_of_hyphenated_name_equals_spaced_name() -> None:
+    assert terms(query_tokens("Lee Jae-myung", "de")) == terms(query_tokens("Lee Jae Myung", "de"))
+    assert terms(query_tokens("Yoon Suk-yeol", "en")) == terms(query_tokens("Yoon Suk Yeol", "en"))
+    assert [t[1] for t in query_tokens("Lee Jae-myung", "de")] == [0, 1, 2]
+
+
+def test_hyphenated_name_in_text_matches_spaced_query_terms() -> None:
+    wanted = set(terms(query_tokens("Lee Jae Myung", "de")))
+    assert wanted <= index_terms(DE_SUMMIT, "de")
+    assert set(terms(query_tokens("Yoon Suk Yeol", "en"))) <= index_terms(EN_YOON, "en")
+
+
+def test_query_never_contains_the_joined_form() -> None:
+    assert "shuttlediplomati" not in terms(query_tokens("Shuttle-Diplomatie", "de"))
+    assert terms(query_tokens("Shuttle-Diplomatie", "de")) == ["shuttl", "diplomati"]
+
+
+def test_numbers_and_dates_survive() -> None:
+    assert {"13", "2026"} <= index_terms(DE_SUMMIT, "de")
+    date = index_terms("am 13.01.2026 in Nara", "de")
+    assert {"13.01.2026", "13", "01", "2026"} <= date
+
+
+def test_positions_grow_by_one_per_surface_word_for_phrases() -> None:
+    tokens = index_tokens(DE_PENINSULA, "de")
+    first = {}
+    for term, position, _, _ in tokens:
+        first.setdefault(position, term)
+    assert [first[p] for p in sorted(first)] == terms(phrase_tokens(DE_PENINSULA, "de"))
+    phrase = terms(phrase_tokens("koreanischen Halbinsel", "de"))
+    words = [first[p] for p in sorted(first)]
+    assert any(words[i : i + 2] == phrase for i in range(len(words)))
+
+
+def test_english_phrase_shuttle_diplomacy_positions_are_consecutive() -> None:
+    tokens = index_tokens("the tradition of shuttle diplomacy between both", "en")
+    positions = {term: pos for term, pos, _, _ in tokens}
+    assert positions["diplomaci"] == positions["shuttl"] + 1
+
+
+def test_apostrophes_and_typographic_quotes() -> None:
+    assert "yoon" in index_terms("A series of meetings between Yoon’s representatives", "en")
+    assert "yoon" in index_terms("Yoon's inauguration", "en")
+    quoted = index_tokens("„Es gibt verschiedene Probleme“, sagte Nagashima.", "de")
+    assert terms(quoted)[0] == "es" and "nagashima" in terms(quoted)
+
+
+# --- compounds --------------------------------------------------------------------------
+
+
+def test_gipfeltreffen_indexed_with_parts_highlighting_the_whole_word() -> None:
+    tokens = index_tokens(DE_SUMMIT, "de")
+    gipfel = [t for t in tokens if t[0] in {"gipfeltreff", "gipfel", "treff"}]
+    assert {t[0] for t in gipfel} == {"gipfeltreff", "gipfel", "treff"}
+    assert {DE_SUMMIT[t[2] : t[3]] for t in gipfel} == {"Gipfeltreffen"}
+    assert len({t[1] for t in gipfel}) == 1
+
+
+def test_query_gipfeltreffen_gives_only_its_parts() -> None:
+    assert terms(query_tokens("Gipfeltreffen", "de")) == ["gipfel", "treff"]
+    assert terms(query_tokens("Gipfel", "de")) == ["gipfel"]
+
+
+def test_kohlebergwerksunglueck_splits_into_kohle_bergwerk_unglueck() -> None:
+    found = index_terms("Das Kohlebergwerksunglück forderte Opfer", "de")
+    for part in ("Kohle", "Bergwerk", "Unglück"):
+        assert single_term(part, "de") in found
+
+
+def test_raketenprogramme_parts_match_rakete_and_programm() -> None:
+    found = index_terms(DE_MISSILES, "de")
+    assert single_term("Rakete", "de") in found
+    assert single_term("Programm", "de") in found
+
+
+@pytest.mark.parametrize("name", ["Takaichi", "Gyeongju", "Nagashima", "Seoul", "Ishiba", "Washington", "Deutschland"])
+def test_names_and_short_words_are_not_split(name: str) -> None:
+    assert len(query_tokens(name, "de")) == 1
+    assert len(index_tokens(name, "de")) == 1
+
+
+def test_country_names_stay_whole() -> None:
+    assert terms(query_tokens("Südkorea", "de")) == ["sudkorea"]
+    assert terms(query_tokens("Nordkorea", "de")) == ["nordkorea"]
+
+
+# --- stems ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("inflected", "base", "lang"),
+    [
+        ("Nordkoreas", "Nordkorea", "de"),
+        ("Tokios", "Tokio", "de"),
+        ("Takaichis", "Takaichi", "de"),
+        ("Abgeordneter", "Abgeordnete", "de"),
+        ("Präsidenten", "Präsident", "de"),
+        ("Gipfeltreffens", "Gipfeltreffen", "de"),
+        ("summits", "summit", "en"),
+        ("relations", "relation", "en"),
+    ],
+)
+def test_inflected_forms_share_a_stem(inflected: str, base: str, lang: str) -> None:
+    assert single_term(inflected, lang) == single_term(base, lang)
+
+
+def test_nordkoreas_in_text_found_by_query_nordkorea() -> None:
+    text = "unter anderem durch Nordkoreas Raketentests sowie die zunehmende Aktivität"
+    assert set(terms(query_tokens("Nordkorea", "de"))) <= index_terms(text, "de")
+
+
+# --- stopwords --------------------------------------------------------------------------
+
+
+def test_stopwords_are_kept_and_recognised_as_surface_or_term() -> None:
+    assert "die" in index_terms(DE_SUMMIT, "de")
+    assert is_stopword("Die", "de") and is_stopword("über", "de") and is_stopword("uber", "de")
+    assert is_stopword("the", "en") and is_stopword("The", "en")
+    assert not is_stopword("Gipfel", "de") and not is_stopword("summit", "en")
+
+
+def test_content_word_sharing_a_stem_with_a_stopword_is_no_stopword() -> None:
+    # 'weiter' (stopword) and 'Weite' both stem to 'weit'.
+    assert not is_stopword(single_term("Weite", "de"), "de")
+    assert is_stopword(single_term("andere", "de"), "de")
+    assert not is_stopword("Einigung", "de")
+
+
+# --- language detection -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(ARTICLES.glob("*.txt")))
+def test_detects_language_of_shipped_articles(path: Path) -> None:
+    expected = "de" if path.name[:3] in {"000", "001", "002"} else "en"
+    assert detect_language(path.read_text(encoding="utf-8")[:600]) == expected
+
+
+def test_detection_of_short_titles() -> None:
+    assert detect_language("Japan und Südkorea vertiefen die Zusammenarbeit") == "de"
+    assert detect_language("Japan and South Korea deepen cooperation") == "en"
+    assert detect_language("") in LANGS
+
+
+# --- translations -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Tokio", "de", "Tokyo"),
+        ("Gipfeltreffen", "de", "summit"),
+        ("Gipfeltreffens", "de", "summit"),
+        ("Präsidenten", "de", "president"),
+        ("South Korea", "en", "Südkorea"),
+        ("Suedkorea", "de", "South Korea"),
+        ("summits", "en", "Gipfeltreffen"),
+        ("Moskau", "de", "Moscow"),
+        ("Peninsula", "en", "Halbinsel"),
+    ],
+)
+def test_translations_after_folding_and_stemming(text: str, lang: str, expected: str) -> None:
+    assert expected in translations(text, lang)
+
+
+def test_prime_minister_translates_to_german_titles() -> None:
+    found = translations("prime minister", "en")
+    assert "Ministerpräsident" in found and "Premierminister" in found
+
+
+def test_unknown_word_has_no_translation() -> None:
+    assert translations("Takaichi", "de") == []
+    assert translations("", "en") == []
+
+
+def test_unsupported_language_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        index_tokens("Bonjour", "fr")
+
+
+# --- properties -------------------------------------------------------------------------
+
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list("äöüßÄÖÜ-–'’„“.,:/ 0123456789aeouqAEOU\u0308")),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXT, lang=st.sampled_from(LANGS))
+def test_index_tokens_of_any_text_are_well_formed(text: str, lang: str) -> None:
+    tokens = index_tokens(text, lang)
+    previous = 0
+    for term, position, start, end in tokens:
+        assert term
+        assert 0 <= start < end <= len(text) and text[start:end]
+        assert position >= previous
+        previous = position
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=1, max_size=10), min_size=2, max_size=4),
+    lang=st.sampled_from(LANGS),
+)
+def test_query_tokens_of_hyphenated_and_spaced_forms_agree(parts: list[str], lang: str) -> None:
+    assert terms(query_tokens("-".join(parts), lang)) == terms(query_tokens(" ".join(parts), lang))
