@@ -212,7 +212,9 @@ def _open_for_search(index: Optional[Path]) -> Any:
     from .query import open_index
 
     index_dir = _index_dir(index)
-    if not store.index_exists(index_dir) and DEFAULT_ARTICLES.is_dir():
+    # Only the default location is built on first use: an explicit --index that does not
+    # exist is more likely a typo than a wish for a new index.
+    if index is None and not store.index_exists(index_dir) and DEFAULT_ARTICLES.is_dir():
         _stderr(f"note: no index at {index_dir} yet; building it from {DEFAULT_ARTICLES}/ first")
         report = run_index([DEFAULT_ARTICLES], index_dir, rebuild=False, quiet=True)
         _stderr(f"note: indexed {report.summary()}")

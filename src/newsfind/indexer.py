@@ -128,6 +128,7 @@ def index_paths(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     started = time.monotonic()
     notice = notice or (lambda _m: None)
     paths = [Path(p) for p in paths]
+    index_dir = Path(index_dir)
     report = IndexReport(index_dir=str(index_dir))
     with store.writer_lock(index_dir):
         ix, gen_dir, manifest, fresh = _open_for_writing(index_dir, rebuild, notice)
@@ -247,11 +248,12 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
             continue
         ids = []
         source = str(item.file.path)
-        whole_file_failed = False
+        whole_file_failed = had_problems = False
         for record in load_file(item.file, source, notice):
             if isinstance(record, BadArticle):
                 problem(record.message)
                 report.skipped += 1
+                had_problems = True
                 whole_file_failed = whole_file_failed or (record.line is None and not ids)
                 continue
             if not _claim(record.id, source, seen, problem):
@@ -268,7 +270,9 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
                     seen[i] = source
                     ids.append(i)
         if item.stat:
-            files[item.abs_path] = [item.stat[0], item.stat[1], ids]
+            # a file with problems is read again next time, so it is reported until fixed
+            size, mtime = (-1, -1) if had_problems else item.stat
+            files[item.abs_path] = [size, mtime, ids]
 
 
 def _claim(article_id: str, source: str, seen: dict[str, str], problem: Notice) -> bool:

@@ -483,7 +483,7 @@ def make_snippet(body: str, lang: str, terms: set[str], width: int = SNIPPET_CHA
     out_spans: list[tuple[int, int]] = []
     offset = 0
     for start, end in windows:
-        prefix = "… " if start > 0 else ""
+        prefix = ("" if not pieces else " ") + ("… " if start > 0 else "")
         piece = prefix + text[start:end]
         base = offset + len(prefix) - start
         out_spans.extend((s + base, e + base) for s, e in spans if s >= start and e <= end)

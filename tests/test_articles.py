@@ -1,0 +1,180 @@
+"""Loaders for every article format, the id rule of CLI.md, decoding and bad files."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsfind.articles import Article, SourceFile, content_hash, decode_text, find_article_files, load_file, load_path
+from newsfind.errors import ArticlePathMissing, BadArticle
+
+from conftest import ARTICLES
+
+
+def articles_in(path: Path) -> list[Article]:
+    return [item for item in load_path(path) if isinstance(item, Article)]
+
+
+def problems_in(path: Path) -> list[BadArticle]:
+    return [item for item in load_path(path) if isinstance(item, BadArticle)]
+
+
+def test_shipped_txt_articles_get_ids_from_their_file_names() -> None:
+    ids = sorted(a.id for a in articles_in(ARTICLES))
+    assert ids == ["000_6a60c3fcf6a5c866", "001_198eb1c213479033", "002_8c1c7c0524206cdf",
+                   "003_075149ac7a1d900d", "004_a4737b3ecd6f7523"]
+
+
+def test_txt_first_nonempty_line_is_title_rest_is_body(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("\n\nGipfel in Nara\n\nPräsident Lee traf Takaichi.\nZweiter Absatz.\n", encoding="utf-8")
+    [article] = articles_in(tmp_path)
+    assert article.title == "Gipfel in Nara"
+    assert article.body == "Präsident Lee traf Takaichi.\nZweiter Absatz."
+    assert article.id == "a"
+
+
+def test_ids_are_relative_paths_without_extension_with_slashes(tmp_path: Path) -> None:
+    (tmp_path / "de" / "2026").mkdir(parents=True)
+    (tmp_path / "de" / "2026" / "gipfel.md").write_text("# Gipfel\n\nText", encoding="utf-8")
+    [article] = articles_in(tmp_path)
+    assert article.id == "de/2026/gipfel"
+
+
+def test_markdown_front_matter_gives_metadata(tmp_path: Path) -> None:
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: Treffen in Tokio\ndate: 2026-01-13\nlang: de\nplaces: [Tokio, Seoul]\n"
+        "leaders:\n  - Lee Jae-myung\nid: custom-1\nurl: https://example.org/a\n---\nDer Text.\n",
+        encoding="utf-8")
+    [article] = articles_in(tmp_path)
+    assert (article.id, article.title, article.date, article.lang) == ("custom-1", "Treffen in Tokio", "2026-01-13", "de")
+    assert article.places == ("Tokio", "Seoul")
+    assert article.leaders == ("Lee Jae-myung",)
+    assert article.url == "https://example.org/a"
+    assert article.body == "Der Text."
+
+
+def test_markdown_without_title_uses_first_heading(tmp_path: Path) -> None:
+    (tmp_path / "h.md").write_text("# Summit in Nara\n\nLeaders met.", encoding="utf-8")
+    [article] = articles_in(tmp_path)
+    assert (article.title, article.body) == ("Summit in Nara", "Leaders met.")
+
+
+def test_json_object_and_list_and_ids(tmp_path: Path) -> None:
+    (tmp_path / "one.json").write_text(json.dumps({"title": "T", "text": "Body text"}), encoding="utf-8")
+    (tmp_path / "many.json").write_text(json.dumps([{"id": "x1", "title": "A", "body": "a"},
+                                                    {"title": "B", "body": "b"}]), encoding="utf-8")
+    by_id = {a.id: a for a in articles_in(tmp_path)}
+    assert set(by_id) == {"one", "x1", "many:2"}
+    assert by_id["one"].body == "Body text"
+
+
+def test_jsonl_and_gzip_records_without_id_get_path_and_line(tmp_path: Path) -> None:
+    lines = [json.dumps({"title": f"T{i}", "body": "b", "lang": "en"}) for i in range(3)]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with gzip.open(tmp_path / "feed2.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "g1", "title": "G", "body": "gz"}) + "\n")
+    ids = sorted(a.id for a in articles_in(tmp_path))
+    assert ids == ["feed2:1", "feed:1", "feed:2", "feed:3"] or ids == sorted(["feed:1", "feed:2", "feed:3", "g1"])
+    assert "g1" in ids
+
+
+def test_broken_jsonl_line_is_reported_and_rest_loaded(tmp_path: Path) -> None:
+    (tmp_path / "f.jsonl").write_text('{"title": "ok", "body": "a"}\n{broken\n{"title": "ok2", "body": "b"}\n',
+                                      encoding="utf-8")
+    items = load_path(tmp_path)
+    assert [a.title for a in items if isinstance(a, Article)] == ["ok", "ok2"]
+    [problem] = [p for p in items if isinstance(p, BadArticle)]
+    assert problem.line == 2 and "f.jsonl:2" in problem.message
+
+
+def test_truncated_gzip_reports_and_keeps_earlier_records(tmp_path: Path) -> None:
+    data = gzip.compress(("\n".join(json.dumps({"title": f"T{i}", "body": "x" * 200}) for i in range(50)) + "\n").encode())
+    (tmp_path / "t.jsonl.gz").write_bytes(data[: len(data) // 2])
+    items = load_path(tmp_path)
+    assert any(isinstance(i, BadArticle) and "truncated" in i.message for i in items)
+
+
+def test_latin1_german_file_is_decoded(tmp_path: Path) -> None:
+    (tmp_path / "l.txt").write_bytes("Gespräch über Südkorea\nDie Bürger äußerten sich.".encode("cp1252"))
+    [article] = articles_in(tmp_path)
+    assert article.title == "Gespräch über Südkorea"
+    assert "äußerten" in article.body
+
+
+def test_utf8_bom_and_utf16_are_decoded(tmp_path: Path) -> None:
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + "Titel\nKörper".encode())
+    (tmp_path / "u16.txt").write_bytes("Titel16\nKörper".encode("utf-16"))
+    titles = sorted(a.title for a in articles_in(tmp_path))
+    assert titles == ["Titel", "Titel16"]
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.txt", b"", "empty file"),
+    ("binary.txt", b"\x00\x01\x02\x03PNG\x00\x00" * 50, "binary"),
+    ("broken.md", b"---\ntitle: [unclosed\n---\nbody", "YAML"),
+    ("python.md", b"---\ntitle: !!python/object:os.system x\n---\nbody", "YAML"),
+    ("number.json", b"42", "expected a JSON object"),
+    ("bad.json", b"{nope", "not valid JSON"),
+])
+def test_bad_files_give_one_clear_reason(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+    (tmp_path / name).write_bytes(content)
+    [problem] = problems_in(tmp_path)
+    assert reason in problem.message and name in problem.message
+    assert "\n" not in problem.message
+
+
+def test_non_date_date_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "d.md").write_text("---\ntitle: T\ndate: next tuesday\n---\nbody", encoding="utf-8")
+    notices: list[str] = []
+    [file] = list(find_article_files([tmp_path]))
+    [article] = list(load_file(file, str(file.path), notices.append))
+    assert isinstance(article, Article) and article.date is None
+    assert any("not a date" in n for n in notices)
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ArticlePathMissing):
+        list(find_article_files([tmp_path / "nope"]))
+
+
+def test_symlink_loop_is_walked_once(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("A\nbody", encoding="utf-8")
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    files = list(find_article_files([tmp_path]))
+    assert [f.rel for f in files] == ["sub/a.txt"]
+
+
+def test_directory_named_like_an_article_is_walked_not_read(tmp_path: Path) -> None:
+    (tmp_path / "odd.txt").mkdir()
+    (tmp_path / "odd.txt" / "inner.txt").write_text("Inner\nbody", encoding="utf-8")
+    assert [a.id for a in articles_in(tmp_path)] == ["odd.txt/inner"]
+
+
+def test_hash_changes_with_content_only() -> None:
+    a = Article(id="x", title="T", body="B", source="s")
+    assert content_hash(a) == content_hash(Article(id="x", title="T", body="B", source="s"))
+    assert content_hash(a) != content_hash(Article(id="x", title="T", body="B2", source="s"))
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".md", ".json", ".jsonl", ".jsonl.gz"]))
+def test_any_bytes_give_records_or_clean_errors(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    for item in load_file(SourceFile(path, path.name), str(path)):
+        assert isinstance(item, (Article, BadArticle))
+        if isinstance(item, Article):
+            assert item.id and item.hash and (item.title or item.body)
+
+
+@given(st.text(max_size=500))
+def test_decode_text_roundtrips_utf8(text: str) -> None:
+    try:
+        assert decode_text(text.encode("utf-8"), "x") == text
+    except BadArticle as problem:
+        assert "binary" in problem.message
