@@ -1,4 +1,4 @@
-"""Build the German word-frequency lexicon shipped in newsfind/analysis/data/.
+"""Build the German and English word-frequency lexicons shipped in newsfind/analysis/data/.
 Dev-time only (needs `pip install wordfreq`); the product reads the generated file."""
 
 from __future__ import annotations
@@ -12,17 +12,20 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsfind.analysis._fold import fold_chars  # noqa: E402
 
-OUT = ROOT / "src/newsfind/analysis/data/lexicon_de.tsv.gz"
-MIN_ZIPF = 2.5  # ~3 per 10M words: below this wordfreq's lists are mostly noise and names
+DATA = ROOT / "src/newsfind/analysis/data"
+# Zipf 2.5 is ~3 per 10M words: below it wordfreq's lists are mostly noise and names. The
+# English list only breaks ties in language detection, so it can be shorter.
+MIN_ZIPF = {"de": 2.5, "en": 3.0}
 
 
-def build(min_zipf: float = MIN_ZIPF) -> dict[str, int]:
-    """Folded German word -> Zipf frequency x 10, keeping the max over folding collisions."""
+def build(lang: str) -> dict[str, int]:
+    """Folded word -> Zipf frequency x 10, keeping the max over folding collisions."""
     import wordfreq
 
     lexicon: dict[str, int] = {}
-    for word in wordfreq.iter_wordlist("de", wordlist="large"):
-        zipf = wordfreq.zipf_frequency(word, "de", wordlist="large")
+    min_zipf = MIN_ZIPF[lang]
+    for word in wordfreq.iter_wordlist(lang, wordlist="large"):
+        zipf = wordfreq.zipf_frequency(word, lang, wordlist="large")
         if zipf < min_zipf:
             break  # the word list is sorted by frequency
         key = fold_chars(word)
@@ -33,13 +36,14 @@ def build(min_zipf: float = MIN_ZIPF) -> dict[str, int]:
 
 
 def main() -> None:
-    lexicon = build()
-    lines = sorted(lexicon.items(), key=lambda kv: (-kv[1], kv[0]))
-    with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as out:
-        out.write("# German word frequencies (Zipf x 10), folded; from wordfreq 3.1 (CC BY-SA 4.0)\n")
-        for word, zipf10 in lines:
-            out.write(f"{word}\t{zipf10}\n")
-    print(f"{len(lines)} words -> {OUT} ({OUT.stat().st_size // 1024} KiB)")
+    for lang in ("de", "en"):
+        out_path = DATA / f"lexicon_{lang}.tsv.gz"
+        lines = sorted(build(lang).items(), key=lambda kv: (-kv[1], kv[0]))
+        # mtime=0: the same word list gives the same bytes
+        with open(out_path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:
+            gz.write(f"# {lang} word frequencies (Zipf x 10), folded; from wordfreq 3.1 (CC BY-SA 4.0)\n".encode())
+            gz.write("".join(f"{word}\t{zipf10}\n" for word, zipf10 in lines).encode())
+        print(f"{len(lines)} words -> {out_path} ({out_path.stat().st_size // 1024} KiB)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """German/English detection by counting each language's distinctive stopwords.
-Zero dependencies and no model to load; ties fall back to umlauts, then English."""
+Zero dependencies; texts without stopwords fall back to the shipped word-frequency lists.
 
 from __future__ import annotations
 
@@ -7,22 +7,24 @@ import re
 from functools import lru_cache
 
 from ._fold import fold_chars
-from ._lexicon import stopwords
+from ._lexicon import frequencies, stopwords
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _GERMAN_LETTERS = re.compile(r"[äöüßÄÖÜ]")
 _MAX_WORDS = 400  # a title and a first paragraph are plenty
+# German stopwords that are also common English words: no evidence either way.
+_AMBIGUOUS = frozenset("dies war man will also hat bin hin um so was am in an".split())
 
 
 @lru_cache(maxsize=1)
 def _distinctive() -> tuple[frozenset[str], frozenset[str]]:
     """Stopwords of one language that are not also words of the other (in, an, so, was, will)."""
     german, english = stopwords("de"), stopwords("en")
-    return german - english, english - german
+    return german - english - _AMBIGUOUS, english - german
 
 
 def detect(text: str) -> str:
-    """'de' or 'en' for a text, by which language's function words it uses more."""
+    """"de" or "en" for a text, by which language's function words it uses more."""
     german, english = _distinctive()
     score = 0
     for match in _WORD.finditer(text[:4000]):
@@ -32,4 +34,17 @@ def detect(text: str) -> str:
             break
     if score:
         return "de" if score > 0 else "en"
-    return "de" if _GERMAN_LETTERS.search(text) else "en"
+    if _GERMAN_LETTERS.search(text):
+        return "de"
+    return _by_word_frequencies(text)
+
+
+def _by_word_frequencies(text: str) -> str:
+    """For texts without stopwords ('Rund zehn Prozent', 'summit Tokyo'): which language's
+    word list knows the words better. Loaded only for such texts."""
+    german, english = frequencies("de"), frequencies("en")
+    balance = 0
+    for match in _WORD.finditer(text[:1000]):
+        word = fold_chars(match.group())
+        balance += german.get(word, 0) - english.get(word, 0)
+    return "de" if balance > 0 else "en"

@@ -29,19 +29,23 @@ def data_lines(name: str) -> list[str]:
     return [line for line in data_text(name).splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=1)
-def german_frequencies() -> dict[str, int]:
-    """Folded German word -> Zipf x 10 (wordfreq, CC BY-SA 4.0; see data/README.md)."""
-    frequencies: dict[str, int] = {}
-    for line in data_lines("lexicon_de.tsv.gz"):
+@lru_cache(maxsize=2)
+def frequencies(lang: str) -> dict[str, int]:
+    """Folded word -> Zipf x 10, most frequent first (wordfreq, CC BY-SA 4.0; data/README.md)."""
+    table: dict[str, int] = {}
+    for line in data_lines(f"lexicon_{lang}.tsv.gz"):
         word, _, zipf10 = line.partition("\t")
-        frequencies[word] = int(zipf10)
-    return frequencies
+        table[word] = int(zipf10)
+    return table
+
+
+def german_frequencies() -> dict[str, int]:
+    return frequencies("de")
 
 
 def german_zipf(folded: str) -> float:
     """Zipf frequency of a folded German word (0.0 when unknown)."""
-    return german_frequencies().get(folded, 0) / 10
+    return frequencies("de").get(folded, 0) / 10
 
 
 @lru_cache(maxsize=65536)
