@@ -24,7 +24,7 @@ def _distinctive() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def detect(text: str) -> str:
-    """"de" or "en" for a text, by which language's function words it uses more."""
+    """The language of a text, by which language's function words it uses more."""
     german, english = _distinctive()
     score = 0
     for match in _WORD.finditer(text[:4000]):
