@@ -1,5 +1,5 @@
 """German/English detection by counting each language's distinctive stopwords.
-Zero dependencies; texts without stopwords fall back to the shipped word-frequency lists.
+Zero dependencies; texts without stopwords fall back to the shipped word-frequency lists."""
 
 from __future__ import annotations
 
