@@ -569,27 +569,27 @@ def worker_newsfind_query(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def worker_newsfind_leaders(args: argparse.Namespace) -> dict[str, Any]:
-    """Which leader names the index (or the package) knows, where the API says so."""
+    """Leader names for the leader filter: the index's most frequent ones where the API
+    tells (stats()["top_leaders"], manifest.leader_names), else the candidates it finds."""
     import newsfind
-    known: list[str] = []
-    for name in ("known_leaders", "leaders"):
-        fn = getattr(newsfind, name, None)
-        if callable(fn):
-            try:
-                known = sorted(str(x) for x in fn())
-                break
-            except Exception:  # noqa: BLE001 - optional API
-                pass
     idx = newsfind.open_index(Path(args.index))
+    known: list[str] = []
+    manifest = getattr(idx, "manifest", None)
+    if manifest is not None and getattr(manifest, "leader_names", None):
+        known = sorted(str(name) for name in manifest.leader_names.values())
+    top: list[str] = []
+    if known and hasattr(idx, "stats"):
+        top = [str(name) for name, _count in idx.stats().get("top_leaders", [])[:10]]
+    names = top or [name for name in LEADER_CANDIDATES if not known or name in known]
     usable = []
-    for name in LEADER_CANDIDATES:
+    for name in names:
         try:
             res = idx.search("*", leaders=(name,), limit=1)
         except Exception:  # noqa: BLE001 - a name the index refuses counts as unknown
             continue
         if res.total:
             usable.append(name)
-    return {"known": known, "usable": usable}
+    return {"known": len(known), "usable": usable[:8]}
 
 
 WORKERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
@@ -614,6 +614,20 @@ def worker_main(argv: list[str]) -> int:
 
 
 # --------------------------------------------------------------------------- measures
+
+def index_summary(result: Run) -> tuple[dict[str, Any] | None, str]:
+    """The JSON report of `newsfind index --format json`, and a one-line summary of it."""
+    for line in reversed(result.stdout.strip().splitlines()):
+        try:
+            report = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(report, dict):
+            counts = ", ".join(f"{report.get(k, '?')} {k}" for k in
+                               ("added", "updated", "removed", "unchanged", "skipped"))
+            return report, counts
+    return None, tail(result.stdout + "\n" + result.stderr, 1)
+
 
 class Bench:
     def __init__(self, opts: argparse.Namespace) -> None:
@@ -661,7 +675,8 @@ class Bench:
         shutil.rmtree(dest, ignore_errors=True)
         progress(f"newsfind index {src.name} ({size_label(size)}, {form})")
         result = run([*self.newsfind, "index", str(src), "--index", str(dest), "--rebuild",
-                      "--quiet"], timeout=self.build_timeout(size), sample_memory=True)
+                      "--quiet", "--format", "json"], timeout=self.build_timeout(size),
+                     sample_memory=True)
         build = Build("newsfind", form, size, size)
         if not result.ok:
             build.error = self.newsfind_failed(f"newsfind index {form} {size_label(size)}", result)
@@ -670,8 +685,11 @@ class Bench:
         build.tree_pss_mb = result.tree_pss_mb
         build.rate = size / result.wall_s
         build.disk_mb = disk_mb(dest)
-        summary = tail(result.stdout + "\n" + result.stderr, 1)
+        report, summary = index_summary(result)
         build.note = summary
+        if report is not None and (report.get("added") != size or report.get("skipped")):
+            self.report.problems.append(f"newsfind index {form} {size_label(size)}: expected "
+                                        f"{size} added, got {summary}")
         progress(f"  {build.rate:,.0f} articles/s, {build.wall_s:.1f} s, "
                  f"{build.peak_rss_mb:.0f} MB peak RSS, {fmt_mb(build.tree_pss_mb)} tree PSS, {build.disk_mb:.0f} MB on disk  [{summary}]")
         return build
@@ -715,11 +733,15 @@ class Bench:
         for label, attr in (("100 new", "add"), ("no change", "nochange")):
             progress(f"newsfind index (incremental, {label}) on a copy of the {size_label(size)} index")
             result = run([*self.newsfind, "index", str(md), str(new), "--index", str(dest),
-                          "--quiet"], timeout=self.build_timeout(size))
+                          "--quiet", "--format", "json"], timeout=self.build_timeout(size))
             if not result.ok:
                 inc.error = self.newsfind_failed(f"incremental index ({label})", result)
                 return inc
-            summary = tail(result.stdout + "\n" + result.stderr, 1)
+            report, summary = index_summary(result)
+            expected = {"added": 100 if attr == "add" else 0, "updated": 0, "removed": 0}
+            if report is not None and any(report.get(k) != v for k, v in expected.items()):
+                self.report.problems.append(f"incremental {label} at {size_label(size)}: "
+                                            f"expected {expected}, got {summary}")
             setattr(inc, f"{attr}_s", result.wall_s)
             setattr(inc, f"{attr}_summary", summary)
             if full.wall_s:
@@ -735,8 +757,9 @@ class Bench:
             return [], "leader lookup failed"
         usable = data["usable"]
         if not usable:
-            return [], "skipped: the index knows none of the candidate leaders"
-        return usable, f"leaders used: {', '.join(usable)}"
+            return [], (f"skipped: the API knows {data['known']} leader names, none of them "
+                        "(or of the candidates) finds an article")
+        return usable, f"{data['known']} leader names known; used: {', '.join(usable)}"
 
     def warm(self, size: int, nf_index: Path | None, wh_index: Path | None,
              leaders: list[str], leader_note: str) -> None:
@@ -1164,7 +1187,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     help="interpreter with newsfind installed (default: this one)")
     ap.add_argument("--queries", type=int, help="warm queries per size (default 200, --quick 70)")
     ap.add_argument("--cold-runs", type=int, help="runs per cold start figure (default 10, --quick 5)")
-    ap.add_argument("--skip-jsonl", action="store_true", help="do not build from .jsonl.gz")
+    ap.add_argument("--skip-jsonl", action="store_true",
+                    help="do not build from .jsonl.gz (always skipped with --quick)")
     ap.add_argument("--baseline-subset", type=int, default=0, metavar="N",
                     help="build the Whoosh baseline on only the first N articles of larger "
                          "corpora and extrapolate its rate (marked in the output; default: off)")
@@ -1172,6 +1196,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     opts.sizes = [2000] if opts.quick else [parse_size(s) for s in opts.sizes.split(",") if s.strip()]
     opts.queries = opts.queries or (70 if opts.quick else 200)
     opts.cold_runs = opts.cold_runs or (5 if opts.quick else 10)
+    opts.skip_jsonl = opts.skip_jsonl or opts.quick  # a second full build: not cheap
     if not (opts.corpora / "make_corpus.py").exists():
         ap.error(f"no make_corpus.py in {opts.corpora} (use --corpora DIR or NEWSFIND_CORPORA)")
     return opts
