@@ -32,6 +32,9 @@ ALTERNATES_MIN_POPULATION = 1_000_000
 LATIN_NAME = re.compile(r"^[A-ZÄÖÜ][a-zäöüßàáâãçèéêëíîïñóôõúûùýÿ'’-]{3,}$")
 SUBDIVISION_COUNTRIES = {"US": "United States", "CA": "Canada", "AU": "Australia"}
 SUBDIVISION_TYPES = {"State", "Province", "Territory", "District"}
+# Package data has no population for states; this ranks them above towns ("Virginia", not
+# Virginia in South Africa) and below big cities ("New York" the city).
+REGION_POPULATION = 500_000
 
 
 @dataclass
@@ -98,7 +101,7 @@ def subdivisions() -> list[Place]:
     for code, country in SUBDIVISION_COUNTRIES.items():
         for sub in pycountry.subdivisions.get(country_code=code):
             if sub.type in SUBDIVISION_TYPES and sub.parent_code is None:
-                result.append(Place(sub.name, "region", country, 0, 1, {sub.name}))
+                result.append(Place(sub.name, "region", country, REGION_POPULATION, 1, {sub.name}))
     return result
 
 
@@ -122,7 +125,10 @@ def disambiguate_names(places: list[Place]) -> list[Place]:
 
 
 def apply_supplement(places: list[Place], path: Path) -> list[Place]:
-    by_name = {p.canonical: p for p in places}
+    """Merge the hand-written rows; run before disambiguate_names so "Washington" means the capital."""
+    by_name: dict[str, Place] = {}
+    for place in sorted(places, key=lambda p: (p.priority, p.population)):
+        by_name[place.canonical] = place  # the most prominent namesake wins
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -170,7 +176,7 @@ def main() -> None:
     country_places = countries()
     country_names = {iso: place.canonical for iso, place in country_places.items()}
     places = list(country_places.values()) + cities(country_names, args.min_population) + subdivisions()
-    places = apply_supplement(disambiguate_names(places), SUPPLEMENT)
+    places = disambiguate_names(apply_supplement(places, SUPPLEMENT))
     text = serialise(places)
     with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as handle:
         handle.write(text)

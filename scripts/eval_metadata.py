@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from newsfind.extract import extract_metadata, leader_key  # noqa: E402
 from newsfind.extract._text import fold  # noqa: E402
 from newsfind.extract.leaders import rank_leaders  # noqa: E402
-from newsfind.extract.places import canonical_place, place_country, rank_places  # noqa: E402
+from newsfind.extract.places import country_salience  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "metadata_gold.json"
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters-dev.jsonl.gz"
@@ -99,29 +99,19 @@ def reuters_stories(path: Path, limit: int | None) -> Iterator[dict]:
             yield json.loads(line)
 
 
-def reuters_code(place: str, country: str) -> str | None:
-    """A place's Reuters country code: the 1987 country itself if named, else its country's."""
-    for name in (place, country):
-        if name in REUTERS_CODES:
-            return REUTERS_CODES[name]
-    return country.lower().replace(" ", "-") if country else None
+def reuters_code(country: str) -> str:
+    """A canonical country's Reuters-21578 code."""
+    return REUTERS_CODES.get(country, country.lower().replace(" ", "-"))
 
 
-def salient_countries(title: str, body: str, dateline: str, share: float) -> set[str]:
-    """Reuters codes of the countries an article is about: the dateline's, the top one, and any
-    whose summed place salience reaches `share` of the top country's."""
+def salient_countries(title: str, body: str, share: float) -> set[str]:
+    """Reuters codes of the countries an article is about: those whose salience reaches
+    `share` of the top country's (the dateline weighs in through country_salience)."""
     scores: dict[str, float] = {}
-    for place in rank_places(title, body, "en"):
-        code = reuters_code(place.name, place.country)
-        if code:
-            scores[code] = scores.get(code, 0.0) + place.score
-    chosen = {code for code, score in scores.items() if score >= share * max(scores.values())} if scores else set()
-    city = canonical_place(dateline.split(",")[0].strip()) if dateline else None
-    if city:
-        code = reuters_code(city, place_country(city) or "")
-        if code:
-            chosen.add(code)
-    return chosen
+    for country, score in country_salience(title, body, "en").items():
+        code = reuters_code(country)
+        scores[code] = scores.get(code, 0.0) + score
+    return {code for code, score in scores.items() if score >= share * max(scores.values())} if scores else set()
 
 
 def surname_matches(names: Iterable[str], codes: Iterable[str]) -> tuple[set[str], set[str]]:
@@ -146,7 +136,7 @@ def evaluate_reuters(path: Path, limit: int | None, share: float) -> dict[str, o
         elapsed += time.perf_counter() - start
         chars += len(story["title"]) + len(body)
         count += 1
-        places.add(salient_countries(story["title"], body, story.get("dateline", ""), share), set(story["places"]))
+        places.add(salient_countries(story["title"], body, share), set(story["places"]))
         names = [name for name, _ in rank_leaders(story["title"], body, "en")]
         predicted, gold = surname_matches(names, story["people"])
         people.add(predicted, gold)
@@ -178,7 +168,7 @@ def main() -> None:
     parser.add_argument("--reuters", type=Path, default=REUTERS)
     parser.add_argument("--limit", type=int, default=None, help="score only the first N Reuters stories")
     parser.add_argument("--no-reuters", action="store_true")
-    parser.add_argument("--share", type=float, default=0.5,
+    parser.add_argument("--share", type=float, default=0.35,
                         help="keep countries whose salience reaches this share of the top country's")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()

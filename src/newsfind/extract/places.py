@@ -18,8 +18,18 @@ SMALL_TOWN = 100_000
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 2.0  # the first two paragraphs
 BODY_WEIGHT = 1.0
+DATELINE_WEIGHT = 6.0  # a wire story is usually about where it was filed
+ADJECTIVE_SHARE = 0.5  # "Japanese" says less about Japan than "Japan"
+# Towns below this size that sit inside a longer capitalised name are read as part of it.
+BIG_CITY = 1_000_000
 MAX_WORDS = 5
 
+_DATELINE = re.compile(
+    r"\s*(?P<city>[A-Z][A-Z .'-]+?),\s*(?:(?P<region>[A-Z][A-Za-z. ]{1,20}?),\s*)?"
+    r"[A-Za-z]{3,9}\.?\s+\d{1,2}\s*[-–—]"
+)
+_BRACKETED = re.compile(r"<[^<>\n]{1,80}>")
+_GERMAN_ENDING = re.compile(r"(?:e|en|er|es|em)$")
 # Letter runs, or dotted abbreviations kept whole ("U.S.").
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+")
 # What may sit between the words of one multi-word name.
@@ -41,6 +51,9 @@ class Gazetteer:
     keys: dict[str, str]  # folded name or acronym -> comma-separated row numbers
     stop_rules: dict[str, str]
     locatives: frozenset[str]
+    function_words: frozenset[str]  # capitalised words that do not make a neighbour a name
+    adjectives: dict[str, dict[str, str]]  # lang -> folded adjective -> country
+    dateline_regions: dict[str, str]  # "Calif." -> "California"
 
     def place(self, index: int) -> Place:
         return _parse_row(self.rows[index])
@@ -66,6 +79,8 @@ class _Mention:
     candidates: tuple[int, ...]
     weight: float
     locative: bool
+    in_name: bool  # glued to another capitalised word: "Denys Henderson", "Nikko Securities"
+    in_caps: bool  # from a text in capitals (wire headline), where names and words look alike
 
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -94,8 +109,14 @@ def gazetteer() -> Gazetteer:
     rows = lines[1 : count + 1]
     keys = dict(line.split("\t") for line in lines[count + 1 :] if line)
     stop_rules = {row[0]: row[1] for row in _table("place_stopwords.tsv")}
-    locatives = frozenset(row[0] for row in _table("place_context.tsv") if row[1] == "locative")
-    return Gazetteer(rows, keys, stop_rules, locatives)
+    context = _table("place_context.tsv")
+    locatives = frozenset(row[0] for row in context if row[1] == "locative")
+    function_words = frozenset(row[0] for row in context)
+    adjectives: dict[str, dict[str, str]] = {}
+    for word, country, lang in _table("place_adjectives.tsv"):
+        adjectives.setdefault(lang, {})[fold(word)] = country
+    regions = {fold(row[0]): row[1] for row in _table("dateline_regions.tsv")}
+    return Gazetteer(rows, keys, stop_rules, locatives, function_words, adjectives, regions)
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +164,10 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _lookup(words: list[str], gaz: Gazetteer, lang: str) -> tuple[int, ...]:
+def _lookup(words: list[str], gaz: Gazetteer, lang: str, all_caps: bool) -> tuple[int, ...]:
+    if not all_caps and len(words) == 1 and words[0].isupper() and len(words[0]) <= 5:
+        # In running text a short capitals word is an acronym or ticker ("GAO"), not "Gao".
+        return gaz.lookup(words[0].replace(".", ""))
     found = _candidates(" ".join(words), gaz)
     if not found and lang == "de" and words[-1].endswith("s") and len(words[-1]) > 4:
         found = _candidates(" ".join(words)[:-1], gaz)  # German genitive: "Japans", "Tokios"
@@ -151,6 +175,8 @@ def _lookup(words: list[str], gaz: Gazetteer, lang: str) -> tuple[int, ...]:
 
 
 def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazetteer) -> list[_Mention]:
+    # Wire copy marks company names and tickers with angle brackets: <George Weston Ltd>.
+    text = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
     tokens = list(_TOKEN.finditer(text))
     letters = [c for c in text if c.isalpha()]
     all_caps = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
@@ -165,9 +191,27 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
         start, end = tokens[i].start(), tokens[i + length - 1].end()
         before = text[max(0, start - 12):start].split()
         locative = bool(before) and before[-1] in gaz.locatives
-        mentions.append(_Mention(start + offset, end + offset, candidates, weight, locative))
+        in_name = not all_caps and _next_to_name(tokens, i, i + length - 1, text, gaz)
+        mentions.append(_Mention(start + offset, end + offset, candidates, weight, locative, in_name, all_caps))
         i += length
     return mentions
+
+
+def _next_to_name(tokens: list[re.Match[str]], first: int, last: int, text: str, gaz: Gazetteer) -> bool:
+    """Whether the words around a name make it part of a longer proper name."""
+    if first > 0:
+        previous = tokens[first - 1]
+        gap = text[previous.end():tokens[first].start()]
+        sentence_start = not text[:previous.start()].rstrip(" \t") or text[:previous.start()].rstrip()[-1:] in ".!?\n\"“„:"
+        word = previous.group()
+        if gap == " " and _is_capitalised(word) and not sentence_start and word.lower() not in gaz.function_words:
+            return True
+    if last + 1 < len(tokens):
+        following = tokens[last + 1]
+        word = following.group()
+        if text[tokens[last].end():following.start()] == " " and _is_capitalised(word) and not word.isupper():
+            return word.lower() not in gaz.function_words
+    return False
 
 
 def _mention_at(tokens: list[re.Match[str]], i: int, text: str, all_caps: bool, lang: str,
@@ -189,7 +233,7 @@ def _mention_at(tokens: list[re.Match[str]], i: int, text: str, all_caps: bool, 
             continue
         if not (all_caps or _is_capitalised(span[0]) or length > 1):
             continue
-        found = _lookup(span, gaz, lang)
+        found = _lookup(span, gaz, lang, all_caps)
         if found:
             return length, found
     return None
@@ -213,11 +257,35 @@ def _segments(title: str, body: str) -> list[tuple[str, int, float]]:
     ]
 
 
-def rank_places(title: str, body: str, lang: str) -> list[RankedPlace]:
-    """Every place mentioned, with its salience score, most salient first."""
-    gaz = gazetteer()
+def _dateline(body: str, gaz: Gazetteer) -> tuple[int | None, int | None, int]:
+    """(city row, region row, end offset) of a wire dateline ("SANTA CRUZ, Calif., Feb 26 -")."""
+    match = _DATELINE.match(body)
+    if match is None:
+        return None, None, 0
+    region_name = match.group("region")
+    region = None
+    if region_name:
+        region_name = gaz.dateline_regions.get(fold(region_name), region_name)
+        found = _candidates(region_name, gaz)
+        region = _best_reading(found, set(), gaz) if found else None
+    found = _candidates(match.group("city"), gaz)
+    city = _best_reading(found, set(), gaz) if found else None
+    if region is not None and found:
+        # "Scarborough, Ontario" is not Scarborough in England: the city must fit the region.
+        country = gaz.place(region).country
+        fitting = tuple(i for i in found if gaz.place(i).country == country)
+        city = _best_reading(fitting, set(), gaz) if fitting else None
+    return city, region, match.end()
+
+
+def _mention_scores(title: str, body: str, lang: str, gaz: Gazetteer) -> tuple[dict[int, float], dict[int, int]]:
+    """Summed mention weights and first offsets per gazetteer row."""
     full = f"{title}\n{body}"
-    mentions = [m for seg, off, w in _segments(title, body) for m in _find_mentions(seg, off, w, lang, gaz)]
+    city, region, dateline_end = _dateline(body, gaz)
+    segments = _segments(title, body)
+    if dateline_end:  # the dateline's own words are scored below, not looked up again
+        segments[1] = (body[dateline_end:lead_end_of(body)], len(title) + 1 + dateline_end, LEAD_WEIGHT)
+    mentions = [m for seg, off, w in segments for m in _find_mentions(seg, off, w, lang, gaz)]
     mentions = [m for m in mentions if _allowed(m, full, gaz)]
     context = {gaz.place(m.candidates[0]).country for m in mentions if len(m.candidates) == 1}
     # A name that can be a country ("Georgia") sets the context even when it could be more.
@@ -225,16 +293,56 @@ def rank_places(title: str, body: str, lang: str) -> list[RankedPlace]:
                 if p.kind == "country"}
     scores: dict[int, float] = {}
     first: dict[int, int] = {}
+    for row in (city, region):
+        if row is not None:
+            context.add(gaz.place(row).country)
+            scores[row] = DATELINE_WEIGHT
+            first[row] = len(title) + 1
     for mention in mentions:
         index = _best_reading(mention.candidates, context, gaz)
         place = gaz.place(index)
         if place.kind == "city" and place.population < SMALL_TOWN and place.country not in context:
             continue
+        if (mention.in_name and lang == "en" or mention.in_caps) and place.kind == "city" and place.population < BIG_CITY:
+            continue
         scores[index] = scores.get(index, 0.0) + mention.weight
         first.setdefault(index, mention.start)
+    return scores, first
+
+
+def rank_places(title: str, body: str, lang: str) -> list[RankedPlace]:
+    """Every place mentioned, with its salience score, most salient first."""
+    gaz = gazetteer()
+    scores, first = _mention_scores(title, body, lang, gaz)
     ranked = [RankedPlace(p.name, p.country, p.kind, s, first[i])
               for i, s in scores.items() for p in [gaz.place(i)]]
     return sorted(ranked, key=lambda p: (-p.score, p.first))
+
+
+def _adjective_scores(title: str, body: str, lang: str, gaz: Gazetteer) -> dict[str, float]:
+    adjectives = gaz.adjectives.get(lang, {})
+    scores: dict[str, float] = {}
+    for segment, _, weight in _segments(title, body):
+        words = [fold(w) for w in _TOKEN.findall(segment)]
+        for i, word in enumerate(words):
+            pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
+            country = adjectives.get(pair) or adjectives.get(word)
+            if country is None and lang == "de":
+                country = adjectives.get(_GERMAN_ENDING.sub("", word))
+            if country:
+                scores[country] = scores.get(country, 0.0) + ADJECTIVE_SHARE * weight
+    return scores
+
+
+def country_salience(title: str, body: str, lang: str) -> dict[str, float]:
+    """How much the article is about each country: its places' scores plus its adjectives'."""
+    scores: dict[str, float] = {}
+    for place in rank_places(title, body, lang):
+        if place.country:
+            scores[place.country] = scores.get(place.country, 0.0) + place.score
+    for country, score in _adjective_scores(title, body, lang, gazetteer()).items():
+        scores[country] = scores.get(country, 0.0) + score
+    return dict(sorted(scores.items(), key=lambda item: -item[1]))
 
 
 def extract_places(title: str, body: str, lang: str) -> tuple[str, ...]:
