@@ -128,13 +128,14 @@ def _dedupe(terms: list[str]) -> list[str]:
     return [t for t in dict.fromkeys(terms) if t]
 
 
-def _word_terms(surface: str, lang: str) -> tuple[str, list[str], list[str]]:
-    """(whole term, index-only extra terms, query part terms) of one surface word."""
+@lru_cache(maxsize=200_000)
+def _word_terms(surface: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(whole term, index-only part terms, query part terms) of one surface word."""
     segments = _segments(surface)
     analysed = [_analyse_segment(s, lang) for s in segments]
     if len(segments) == 1:
         whole, parts, extra = analysed[0]
-        return whole, [*parts, *extra], list(parts) or [whole]
+        return whole, (*parts, *extra), parts or (whole,)
     if surface[0].isdigit() and not surface.isalnum() and _NUMBER_SEPARATORS.search(surface):
         whole = fold_chars(surface)  # a date or decimal keeps its separators
     else:
@@ -144,7 +145,7 @@ def _word_terms(surface: str, lang: str) -> tuple[str, list[str], list[str]]:
     for seg_whole, parts, extra in analysed:
         index_parts += [seg_whole, *parts, *extra]
         query_parts += list(parts) or [seg_whole]
-    return whole, index_parts, query_parts
+    return whole, tuple(index_parts), tuple(query_parts)
 
 
 def index_tokens(text: str, lang: str) -> list[Token]:
@@ -160,7 +161,7 @@ def index_tokens(text: str, lang: str) -> list[Token]:
     position = 0
     for surface, start, end in _surface_words(text):
         whole, parts, _ = _word_terms(surface, lang)
-        terms = _dedupe([whole, *parts])
+        terms = _dedupe([whole, *parts]) if parts else [whole] if whole else []
         if not terms:
             continue
         tokens += [(term, position, start, end) for term in terms]

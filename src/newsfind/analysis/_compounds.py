@@ -34,6 +34,7 @@ _NON_PARTS = frozenset(
 _PART_PENALTY = 0.6  # per part beyond two, so Bergwerk is not cut into Berg + Werk
 
 
+@lru_cache(maxsize=262_144)
 def _part_zipf(part: str) -> float:
     """Frequency of a candidate part, 0.0 when it may not stand as a part at all."""
     if part in stopwords("de") or part in _NON_PARTS or (len(part) == 3 and part not in _SHORT_PARTS):
@@ -57,9 +58,10 @@ def _head_forms(rest: str) -> list[tuple[str, float]]:
     return []
 
 
+@lru_cache(maxsize=262_144)
 def _modifier_forms(chunk: str) -> list[tuple[str, float]]:
     """A non-final part: the lexicon word itself, or with the dropped final -e (Schul- -> Schule)."""
-    forms = []
+    forms: list[tuple[str, float]] = []
     if len(chunk) >= 3 and (zipf := _part_zipf(chunk)):
         forms.append((chunk, zipf))
     elif len(chunk) >= 4 and chunk not in _NON_PARTS and (zipf := _part_zipf(chunk + "e")):
@@ -67,13 +69,14 @@ def _modifier_forms(chunk: str) -> list[tuple[str, float]]:
     return forms
 
 
-def _segmentations(word: str, start: int, depth: int) -> list[list[tuple[str, float, int, int]]]:
-    """All ways to cut word[start:] into parts: (lexicon form, zipf, start, end in word)."""
-    results = []
-    for form, zipf in _head_forms(word[start:]):
-        results.append([(form, zipf, start, len(word))])
-    if depth >= MAX_PARTS:
-        return results
+Part = tuple[str, float, int, int]  # (lexicon form, zipf, start, end in word)
+
+
+def _segmentations(word: str, start: int, memo: dict[int, list[list[Part]]]) -> list[list[Part]]:
+    """All ways (of at most MAX_PARTS parts) to cut word[start:], memoised per start."""
+    if start in memo:
+        return memo[start]
+    results: list[list[Part]] = [[(form, zipf, start, len(word))] for form, zipf in _head_forms(word[start:])]
     for end in range(start + 3, len(word) - 2):
         modifiers = _modifier_forms(word[start:end])
         if not modifiers:
@@ -81,9 +84,10 @@ def _segmentations(word: str, start: int, depth: int) -> list[list[tuple[str, fl
         for link in _LINKS:
             next_start = end + len(link)
             if word.startswith(link, end) and len(word) - next_start >= 3:
-                for tail in _segmentations(word, next_start, depth + 1):
-                    for form, zipf in modifiers:
-                        results.append([(form, zipf, start, end), *tail])
+                for tail in _segmentations(word, next_start, memo):
+                    if len(tail) < MAX_PARTS:
+                        results += [[(form, zipf, start, end), *tail] for form, zipf in modifiers]
+    memo[start] = results
     return results
 
 
@@ -96,9 +100,9 @@ def split_compound(word: str) -> tuple[tuple[str, int, int], ...]:
     """
     if len(word) < MIN_COMPOUND_LENGTH or not word.isalpha() or word in unsplittable_words():
         return ()
-    best: list[tuple[str, float, int, int]] = []
+    best: list[Part] = []
     best_score = german_zipf(word)
-    for parts in _segmentations(word, 0, 1):
+    for parts in _segmentations(word, 0, {}):
         if len(parts) < 2:
             continue
         score = sum(p[1] for p in parts) / len(parts) - _PART_PENALTY * (len(parts) - 2)
