@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import query as wq
 
 from . import store
-from .analysis import LANGS, detect_language, index_tokens, is_stopword, query_tokens, translations
+from .analysis import LANGS, detect_language, index_tokens, is_stopword, phrase_tokens, query_tokens, translations
 from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
 
 MAX_QUERY_CHARS = 2000
@@ -287,8 +287,9 @@ def plain_words(node: Node) -> list[str]:
 @dataclass
 class _Context:
     weights: dict[str, float]  # query language -> weight
-    keep_stopwords: bool
+    keep_stopwords: dict[str, bool]  # per language: the query is stopwords only, so keep them
     leader_names: dict[str, str]
+    query_lang: str | None = None  # the language of the query's free text, when it has any
     terms: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGS})
 
 
@@ -308,39 +309,29 @@ def _text_fields(lang: str, field_name: str | None) -> list[str]:
 
 def _word_query(text: str, lang: str, field_name: str | None, ctx: _Context, boost: float) -> wq.Query | None:
     terms = [t[0] for t in query_tokens(text, lang)]
-    if not ctx.keep_stopwords:
+    if not ctx.keep_stopwords.get(lang, False):
         terms = [t for t in terms if not is_stopword(t, lang)]
     if not terms:
         return None
     ctx.terms[lang].update(terms)
     fields = _text_fields(lang, field_name)
-    parts = [wq.Or([wq.Term(f, t) for f in fields]) if len(fields) > 1 else wq.Term(fields[0], t) for t in terms]
-    node = parts[0] if len(parts) == 1 else wq.And(parts)
-    node.boost = boost
-    return node
-
-
-def _phrase_terms(text: str, lang: str) -> list[str]:
-    """Whole-word terms one per position (compound parts share a position in the index)."""
-    by_pos: dict[int, tuple[str, int]] = {}
-    for term, pos, start, end in index_tokens(text, lang):
-        width = end - start
-        if pos not in by_pos or width > by_pos[pos][1]:
-            by_pos[pos] = (term, width)
-    return [by_pos[pos][0] for pos in sorted(by_pos)]
+    # boosts go on the terms: that is where Whoosh's BM25F applies them
+    parts = [wq.Or([wq.Term(f, t, boost=boost) for f in fields]) if len(fields) > 1
+             else wq.Term(fields[0], t, boost=boost) for t in terms]
+    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def _phrase_query(text: str, lang: str, field_name: str | None, ctx: _Context, boost: float) -> wq.Query | None:
-    terms = _phrase_terms(text, lang)
+    terms = [t[0] for t in phrase_tokens(text, lang)]
     if not terms:
         return None
     ctx.terms[lang].update(terms)
     ctx.terms[lang].update(t[0] for t in query_tokens(text, lang))
     if len(terms) == 1:
-        return _word_query(text, lang, field_name, _Context(ctx.weights, True, ctx.leader_names, ctx.terms), boost)
-    node = wq.Or([wq.Phrase(f, terms) for f in _text_fields(lang, field_name)])
-    node.boost = boost
-    return node
+        keep_all = {code: True for code in LANGS}
+        single = _Context(ctx.weights, keep_all, ctx.leader_names, ctx.query_lang, ctx.terms)
+        return _word_query(text, lang, field_name, single, boost)
+    return wq.Or([wq.Phrase(f, terms, boost=boost) for f in _text_fields(lang, field_name)])
 
 
 def _text_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
@@ -350,7 +341,7 @@ def _text_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
         direct = build(node.text, lang, node.field, ctx, weight)
         if direct is not None:
             options.append(direct)
-        for other_text in translations(node.text, lang):
+        for other_text in _general_translations(node.text, lang):
             other = next(o for o in LANGS if o != lang)
             translated = _phrase_query if " " in other_text.strip() else _word_query
             extra = translated(other_text, other, node.field, ctx, weight * CROSS_LANGUAGE_BOOST)
@@ -359,6 +350,18 @@ def _text_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
     if not options:
         return wq.NullQuery
     return options[0] if len(options) == 1 else wq.Or(options)
+
+
+def _general_translations(text: str, lang: str) -> list[str]:
+    """Translations minus those that only narrow another ("Gipfel" covers "Gipfeltreffen"),
+    so one concept is not counted twice in a document's score."""
+    options = translations(text, lang)
+    if len(options) < 2:
+        return options
+    other = next(o for o in LANGS if o != lang)
+    term_sets = [frozenset(t[0] for t in query_tokens(option, other)) for option in options]
+    return [option for option, terms in zip(options, term_sets)
+            if not any(smaller < terms for smaller in term_sets)]
 
 
 def _field_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
@@ -397,10 +400,9 @@ def compile_node(node: Node, ctx: _Context) -> wq.Query:
     return result
 
 
-def _only_stopwords(node: Node, weights: dict[str, float]) -> bool:
-    words = [w for w in _words(node)]
-    return bool(words) and all(
-        all(is_stopword(t[0], lang) for t in query_tokens(w, lang)) for w in words for lang in weights)
+def _only_stopwords(node: Node, lang: str) -> bool:
+    words = list(_words(node))
+    return bool(words) and all(is_stopword(t[0], lang) for w in words for t in query_tokens(w, lang))
 
 
 def _words(node: Node) -> Iterator[str]:
@@ -446,6 +448,10 @@ def build_filter(*, lang: str | None, since: str | None, until: str | None, plac
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _and_filter(first: wq.Query | None, second: wq.Query) -> wq.Query:
+    return second if first is None else wq.And([first, second])
 
 
 # --- snippets -------------------------------------------------------------------------------
@@ -562,7 +568,10 @@ class NewsIndex:
     def compile(self, text: str) -> tuple[wq.Query, _Context]:
         node = parse(text)
         weights = query_languages(plain_words(node))
-        ctx = _Context(weights, _only_stopwords(node, weights), self.manifest.leader_names)
+        keep = {lang: _only_stopwords(node, lang) for lang in weights}
+        words = plain_words(node)
+        ctx = _Context(weights, keep, self.manifest.leader_names,
+                       query_lang=detect_language(" ".join(words)) if words else None)
         return compile_node(node, ctx), ctx
 
     def search(self, text: str, *, lang: str | None = None, since: str | None = None,
@@ -594,14 +603,24 @@ class NewsIndex:
         compiled, ctx = self.compile(text)
         filter_query = build_filter(lang=lang, since=since, until=until, places=places, leaders=leaders,
                                     leader_names=self.manifest.leader_names)
-        options: dict[str, Any] = {"limit": limit, "filter": filter_query}
+        options: dict[str, Any] = {"limit": limit}
         if sort == "date":
             options["sortedby"] = "day_asc"
         elif sort == "-date":
             options.update(sortedby="day", reverse=True)
-        results = self.searcher.search(compiled, **options)
-        self._total = len(results)
-        return [(hit.docnum, float(hit.score or 0.0)) for hit in results], ctx
+        tiers = [filter_query]
+        if sort == "relevance" and not lang and ctx.query_lang:
+            # same-language matches rank above cross-language ones: two searches, one per tier
+            tiers = [_and_filter(filter_query, wq.Term("lang", code))
+                     for code in sorted(LANGS, key=lambda code: code != ctx.query_lang)]
+        found: list[tuple[int, float]] = []
+        self._total = 0
+        for tier_filter in tiers:
+            results = self.searcher.search(compiled, filter=tier_filter, **options)
+            self._total += len(results)
+            if limit is None or len(found) < limit:
+                found.extend((hit.docnum, float(hit.score or 0.0)) for hit in results)
+        return found[:limit] if limit is not None else found, ctx
 
     def _hit(self, docnum: int, score: float, ctx: _Context) -> Hit:
         fields = self.searcher.stored_fields(docnum)
