@@ -67,6 +67,7 @@ TARGETS: dict[str, tuple[str, float, int | None]] = {
     "incr_nochange_pct": ("<=", 2.0, None),
 }
 
+IMPORT_WALL = "python -c 'import newsfind.cli'"
 QUERY_KINDS = ("word", "and", "or", "phrase", "date", "place", "leader")
 PLACES = ("Berlin", "Wien", "Vienna", "London", "USA", "China", "Deutschland", "Österreich")
 # people who are named in the source articles (10kGNAD 2015/16, BBC 2004/05)
@@ -690,8 +691,7 @@ class Bench:
         if report is not None and (report.get("added") != size or report.get("skipped")):
             self.report.problems.append(f"newsfind index {form} {size_label(size)}: expected "
                                         f"{size} added, got {summary}")
-        progress(f"  {build.rate:,.0f} articles/s, {build.wall_s:.1f} s, "
-                 f"{build.peak_rss_mb:.0f} MB peak RSS, {fmt_mb(build.tree_pss_mb)} tree PSS, {build.disk_mb:.0f} MB on disk  [{summary}]")
+        progress(f"  {describe(build)}  [{summary}]")
         return build
 
     def whoosh_build(self, size: int, form: str, src: Path) -> Build:
@@ -706,7 +706,8 @@ class Bench:
                                    sample_memory=True)
         build = Build("whoosh", form, size, size)
         if data is None:
-            build.error = f"whoosh baseline build failed (exit {result.returncode}): {tail(result.stderr)}"
+            build.error = (f"whoosh baseline build failed (exit {result.returncode}): "
+                           f"{tail(result.stderr)}")
             progress(build.error)
             self.report.problems.append(build.error)
             return build
@@ -719,8 +720,7 @@ class Bench:
         if limit:
             build.note = (f"EXTRAPOLATED: built {done} of {size} articles; rate measured on "
                           f"the subset, wall/RSS/disk are of the subset")
-        progress(f"  {build.rate:,.0f} articles/s, {build.wall_s:.1f} s, "
-                 f"{build.peak_rss_mb:.0f} MB peak RSS, {fmt_mb(build.tree_pss_mb)} tree PSS, {build.disk_mb:.0f} MB on disk")
+        progress(f"  {describe(build)}")
         return build
 
     # ---- 2. incremental
@@ -731,7 +731,8 @@ class Bench:
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(index, dest)
         for label, attr in (("100 new", "add"), ("no change", "nochange")):
-            progress(f"newsfind index (incremental, {label}) on a copy of the {size_label(size)} index")
+            progress(f"newsfind index (incremental, {label}) on a copy of the "
+                     f"{size_label(size)} index")
             result = run([*self.newsfind, "index", str(md), str(new), "--index", str(dest),
                           "--quiet", "--format", "json"], timeout=self.build_timeout(size))
             if not result.ok:
@@ -775,7 +776,8 @@ class Bench:
             else:
                 self.add_latencies("newsfind", size, data)
                 if not leaders:
-                    self.report.latencies.append(Latency("newsfind", size, "leader", note=leader_note))
+                    self.report.latencies.append(
+                        Latency("newsfind", size, "leader", note=leader_note))
                 else:
                     for lat in self.report.latencies:
                         if lat.tool == "newsfind" and lat.size == size and lat.kind == "leader":
@@ -822,8 +824,8 @@ class Bench:
             self.report.latencies.append(lat)
 
     # ---- 4./5. cold start and import time
-    def cold(self, label: str, argv: list[str], runs: int, check: Callable[[Run], str] | None = None,
-             is_newsfind: bool = False) -> Cold:
+    def cold(self, label: str, argv: list[str], runs: int,
+             check: Callable[[Run], str] | None = None, is_newsfind: bool = False) -> Cold:
         rec = Cold(label, argv)
         progress(f"cold: {label} (median of {runs})")
         first = run(argv, timeout=120)  # warms the page cache and .pyc files; not counted
@@ -871,7 +873,7 @@ class Bench:
             [self.python, "-c", "import typer, whoosh.index, whoosh.qparser"], runs))
         self.report.cold.append(self.cold("floor: import typer",
                                           [self.python, "-c", "import typer"], runs))
-        self.report.cold.append(self.cold("python -c 'import newsfind.cli'",
+        self.report.cold.append(self.cold(IMPORT_WALL,
                                           [self.python, "-c", "import newsfind.cli"], runs,
                                           is_newsfind=True))
 
@@ -883,7 +885,7 @@ class Bench:
             rec.error = self.newsfind_failed("import newsfind.cli", result)
             return rec
         rec.total_ms, rec.heaviest = parse_importtime(result.stderr)
-        walls = [c.median_s for c in self.report.cold if c.label.startswith("python -c 'import newsfind")]
+        walls = [c.median_s for c in self.report.cold if c.label == IMPORT_WALL]
         rec.wall_median_s = walls[0] if walls else None
         progress(f"  {rec.total_ms:.0f} ms; heaviest: "
                  + ", ".join(f"{m} {ms:.0f} ms" for m, ms in rec.heaviest))
@@ -951,7 +953,8 @@ def parse_importtime(stderr: str) -> tuple[float, list[tuple[str, float]]]:
     heavy: Counter[str] = Counter()
     for i, (_, name, _, cum) in enumerate(entries):
         j = parent.get(i)
-        if not name.startswith("newsfind") and j is not None and entries[j][1].startswith("newsfind"):
+        if (not name.startswith("newsfind") and j is not None
+                and entries[j][1].startswith("newsfind")):
             heavy[name.split(".")[0]] += cum
     return total_us / 1000, [(m, us / 1000) for m, us in heavy.most_common(6)]
 
@@ -988,7 +991,8 @@ def table_rows(rep: Report) -> list[Row]:
             head = " (headline)" if nf.form == "md" else " (vs whoosh .md)"
             wh_ok = wh is not None and not wh.error
             if nf.error:
-                rows.append(Row(f"build speed {form}", lab, "FAILED", fmt_rate(wh), "", "", "error"))
+                rows.append(Row(f"build speed {form}", lab, "FAILED", fmt_rate(wh), "", "",
+                                "error"))
                 if wh_ok and nf.form == "md":
                     rows.append(Row("  build wall / peak RSS / size", lab, "FAILED",
                                     f"{fmt_s(wh.wall_s)} / {wh.peak_rss_mb:.0f} MB / "
@@ -1001,21 +1005,21 @@ def table_rows(rep: Report) -> list[Row]:
                             fmt_rate(wh) + extra, fmt_x(ratio), target, status))
             rows.append(Row(f"  build wall {form}", lab, fmt_s(nf.wall_s),
                             fmt_s(wh.wall_s) + extra if wh_ok else "–",
-                            fmt_x(nf.wall_s / wh.wall_s if wh_ok and nf.wall_s and wh.wall_s else None),
+                            fmt_x(ratio_of(nf.wall_s, wh.wall_s if wh_ok else None)),
                             "", "info"))
             target, status = judge("peak_rss_mb", nf.peak_rss_mb, size)
             rows.append(Row(f"  peak RSS {form}", lab, f"{nf.peak_rss_mb:.0f} MB",
                             f"{wh.peak_rss_mb:.0f} MB{extra}" if wh_ok else "–",
-                            fmt_x(nf.peak_rss_mb / wh.peak_rss_mb if wh_ok and wh.peak_rss_mb else None),
+                            fmt_x(ratio_of(nf.peak_rss_mb, wh.peak_rss_mb if wh_ok else None)),
                             target, status))
             rows.append(Row(f"  peak PSS of process tree {form} (sampled)", lab,
-                            fmt_mb(nf.tree_pss_mb), fmt_mb(wh.tree_pss_mb if wh_ok else None) + extra,
-                            fmt_x(nf.tree_pss_mb / wh.tree_pss_mb
-                                  if wh_ok and nf.tree_pss_mb and wh.tree_pss_mb else None),
+                            fmt_mb(nf.tree_pss_mb),
+                            fmt_mb(wh.tree_pss_mb if wh_ok else None) + extra,
+                            fmt_x(ratio_of(nf.tree_pss_mb, wh.tree_pss_mb if wh_ok else None)),
                             *judge("peak_rss_mb", nf.tree_pss_mb, size)))
             rows.append(Row(f"  index size {form}", lab, f"{nf.disk_mb:.0f} MB",
                             f"{wh.disk_mb:.0f} MB{extra}" if wh_ok else "–",
-                            fmt_x(nf.disk_mb / wh.disk_mb if wh_ok and wh.disk_mb else None),
+                            fmt_x(ratio_of(nf.disk_mb, wh.disk_mb if wh_ok else None)),
                             "", "info"))
         lats = {(lat.tool, lat.kind): lat for lat in rep.latencies if lat.size == size}
         wh_word, wh_date = lats.get(("whoosh", "word")), lats.get(("whoosh", "date"))
@@ -1043,7 +1047,8 @@ def table_rows(rep: Report) -> list[Row]:
                                 fmt_lat(wh_word) + " word", fmt_x(ratio), target, status))
             else:
                 wh_txt = fmt_lat(wh_word) + " word" if kind == "word" else ""
-                ratio = lat.p50_ms / wh_word.p50_ms if kind == "word" and wh_word and wh_word.p50_ms else None
+                ratio = (ratio_of(lat.p50_ms, wh_word.p50_ms)
+                         if kind == "word" and wh_word else None)
                 rows.append(Row(f"query {kind} p50/p95", lab, nf_txt, wh_txt, fmt_x(ratio), "",
                                 "info" if not lat.errors else f"{lat.errors} errors"))
         for inc in (i for i in rep.incremental if i.size == size):
@@ -1056,7 +1061,8 @@ def table_rows(rep: Report) -> list[Row]:
                 target, status = judge(key, share, size)
                 rows.append(Row(f"incremental {what} (% of full build)", lab, fmt_s(secs),
                                 f"full {fmt_s(inc.full_build_s)}",
-                                "–" if share is None else f"{share:.1f} %", target.replace(" @", "% @") if "@" in target else target + " %", status))
+                                "–" if share is None else f"{share:.1f} %", target + " %",
+                                status))
     cold = {c.label: c for c in rep.cold}
     floor = cold.get("floor: import typer, whoosh.index, whoosh.qparser")
     typer_floor = cold.get("floor: import typer")
@@ -1074,14 +1080,16 @@ def table_rows(rep: Report) -> list[Row]:
         ratio = (helpc.median_s / typer_floor.median_s
                  if helpc.median_s and typer_floor and typer_floor.median_s else None)
         target, status = judge("help", ratio, None)
-        rows.append(Row("newsfind --help / typer floor", "", fmt_s(helpc.median_s) if not helpc.error else "FAILED",
+        rows.append(Row("newsfind --help / typer floor", "",
+                        fmt_s(helpc.median_s) if not helpc.error else "FAILED",
                         fmt_s(typer_floor.median_s if typer_floor else None) + " typer",
                         fmt_x(ratio), target, status if not helpc.error else "error"))
     imp = rep.importtime
     if imp:
-        wall = cold.get("python -c 'import newsfind.cli'")
+        wall = cold.get(IMPORT_WALL)
+        wall_txt = fmt_s(wall.median_s if wall else None)
         rows.append(Row("import newsfind.cli (-X importtime / wall)", "",
-                        "FAILED" if imp.error else f"{imp.total_ms:.0f} ms / {fmt_s(wall.median_s if wall else None)}",
+                        "FAILED" if imp.error else f"{imp.total_ms:.0f} ms / {wall_txt}",
                         fmt_s(floor.median_s if floor else None) + " floor", "", "",
                         "error" if imp.error else "info"))
     return rows
@@ -1091,6 +1099,15 @@ def fmt_rate(b: Build | None) -> str:
     if b is None or b.error or not b.rate:
         return "FAILED" if b is not None and b.error else "–"
     return f"{b.rate:,.0f} a/s"
+
+
+def ratio_of(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def describe(build: Build) -> str:
+    return (f"{build.rate:,.0f} articles/s, {build.wall_s:.1f} s, {build.peak_rss_mb:.0f} MB "
+            f"peak RSS, {fmt_mb(build.tree_pss_mb)} tree PSS, {build.disk_mb:.0f} MB on disk")
 
 
 def fmt_mb(value: float | None) -> str:
@@ -1131,7 +1148,8 @@ def render(rep: Report) -> None:
                   "indicative, the target is stated for another size)", highlight=False)
     for b in rep.builds:
         if b.note and b.tool == "whoosh":
-            console.print(f"* whoosh {size_label(b.size)}: {b.note}", style="yellow", highlight=False)
+            console.print(f"* whoosh {size_label(b.size)}: {b.note}", style="yellow",
+                          highlight=False)
     for lat in rep.latencies:
         if lat.tool == "newsfind" and lat.kind == "leader" and lat.note:
             console.print(f"leader queries {size_label(lat.size)}: {lat.note}", highlight=False)
@@ -1173,27 +1191,32 @@ def machine_info() -> dict[str, Any]:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="Example: python scripts/bench.py --sizes 10k,100k --json bench.json")
+                                 epilog="Example: python scripts/bench.py --sizes 10k,100k "
+                                        "--json bench.json")
     ap.add_argument("--quick", action="store_true",
                     help="2k articles only, fewer repetitions (under a minute)")
-    ap.add_argument("--sizes", default="10k,100k", help="corpus sizes, e.g. 2k,10k,100k (default 10k,100k)")
+    ap.add_argument("--sizes", default="10k,100k",
+                    help="corpus sizes, e.g. 2k,10k,100k (default 10k,100k)")
     ap.add_argument("--json", type=Path, help="write every figure and the machine to this file")
     ap.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
                     help=f"corpora and indexes are kept here (default {DEFAULT_WORKDIR})")
     ap.add_argument("--corpora", type=Path,
                     default=Path(os.environ.get("NEWSFIND_CORPORA") or DEFAULT_CORPORA),
-                    help="folder with make_corpus.py (default $NEWSFIND_CORPORA or ../shared/corpora)")
+                    help="folder with make_corpus.py "
+                         "(default $NEWSFIND_CORPORA or ../shared/corpora)")
     ap.add_argument("--python", default=sys.executable,
                     help="interpreter with newsfind installed (default: this one)")
     ap.add_argument("--queries", type=int, help="warm queries per size (default 200, --quick 70)")
-    ap.add_argument("--cold-runs", type=int, help="runs per cold start figure (default 10, --quick 5)")
+    ap.add_argument("--cold-runs", type=int,
+                    help="runs per cold start figure (default 10, --quick 5)")
     ap.add_argument("--skip-jsonl", action="store_true",
                     help="do not build from .jsonl.gz (always skipped with --quick)")
     ap.add_argument("--baseline-subset", type=int, default=0, metavar="N",
                     help="build the Whoosh baseline on only the first N articles of larger "
                          "corpora and extrapolate its rate (marked in the output; default: off)")
     opts = ap.parse_args(argv)
-    opts.sizes = [2000] if opts.quick else [parse_size(s) for s in opts.sizes.split(",") if s.strip()]
+    opts.sizes = ([2000] if opts.quick
+                  else [parse_size(s) for s in opts.sizes.split(",") if s.strip()])
     opts.queries = opts.queries or (70 if opts.quick else 200)
     opts.cold_runs = opts.cold_runs or (5 if opts.quick else 10)
     opts.skip_jsonl = opts.skip_jsonl or opts.quick  # a second full build: not cheap
@@ -1220,7 +1243,8 @@ def main(argv: list[str]) -> int:
     render(rep)
     progress(f"done in {time.perf_counter() - started:.0f} s")
     if opts.json:
-        opts.json.write_text(json.dumps(asdict(rep), indent=2, ensure_ascii=False), encoding="utf-8")
+        opts.json.write_text(json.dumps(asdict(rep), indent=2, ensure_ascii=False),
+                             encoding="utf-8")
         progress(f"figures written to {opts.json}")
     return 1 if rep.newsfind_failed else 0
 
