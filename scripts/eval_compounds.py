@@ -14,13 +14,17 @@ from newsfind.analysis import _analyse_segment, index_tokens  # noqa: E402
 LABELS = ROOT / "tests/data/compounds_de.tsv"
 
 
-def load_labels(path: Path = LABELS) -> list[tuple[str, list[str]]]:
-    rows = []
+def load_labels(path: Path = LABELS) -> dict[str, list[tuple[str, list[str]]]]:
+    """Labelled rows by set: 'tuning' (seen while tuning) and 'held-out' (after a '# held-out' line)."""
+    sets: dict[str, list[tuple[str, list[str]]]] = {"tuning": [], "held-out": []}
+    current = "tuning"
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
+        if line.startswith("# held-out"):
+            current = "held-out"
+        elif line.strip() and not line.startswith("#"):
             word, _, parts = line.partition("\t")
-            rows.append((word, parts.split()))
-    return rows
+            sets[current].append((word, parts.split()))
+    return sets
 
 
 def stem(word: str) -> str:
@@ -28,8 +32,7 @@ def stem(word: str) -> str:
     return index_tokens(word, "de")[0][0]
 
 
-def main() -> None:
-    rows = load_labels()
+def report(name: str, rows: list[tuple[str, list[str]]], verbose: bool) -> None:
     tp = fp = fn = tn = exact = 0
     part_hits = part_found = part_expected = 0
     errors = []
@@ -52,12 +55,18 @@ def main() -> None:
             errors.append(f"  {word}: expected {gold or '-'}, got {found or '-'}")
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    print(f"{len(rows)} labelled words: {tp + fn} compounds, {fp + tn} non-compounds")
+    print(f"[{name}] {len(rows)} labelled words: {tp + fn} compounds, {fp + tn} non-compounds")
     print(f"split decision: precision {precision:.3f}  recall {recall:.3f}  (tp {tp}, fp {fp}, fn {fn}, tn {tn})")
     print(f"exact split (all parts right) among detected compounds: {exact}/{tp} = {exact / max(tp, 1):.3f}")
     print(f"parts: precision {part_hits / max(part_found, 1):.3f}  recall {part_hits / max(part_expected, 1):.3f}")
-    if "-v" in sys.argv:
+    if verbose and errors:
         print("\n".join(errors))
+
+
+def main() -> None:
+    sets = load_labels()
+    for name, rows in [*sets.items(), ("all", [row for rows in sets.values() for row in rows])]:
+        report(name, rows, verbose="-v" in sys.argv and name != "all")
 
 
 if __name__ == "__main__":

@@ -304,3 +304,23 @@ def test_index_tokens_of_any_text_are_well_formed(text: str, lang: str) -> None:
 )
 def test_query_tokens_of_hyphenated_and_spaced_forms_agree(parts: list[str], lang: str) -> None:
     assert terms(query_tokens("-".join(parts), lang)) == terms(query_tokens(" ".join(parts), lang))
+
+
+# --- labelled compounds ------------------------------------------------------------------
+
+LABELS = Path(__file__).resolve().parent / "data" / "compounds_de.tsv"
+
+
+def test_labelled_corpus_compounds_split_with_high_precision_and_recall() -> None:
+    """scripts/eval_compounds.py prints the details; this guards against regressions."""
+    tp = fp = fn = 0
+    for line in LABELS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, expected = line.partition("\t")
+        split = len(query_tokens(word, "de")) > 1
+        tp += split and bool(expected.split())
+        fp += split and not expected.split()
+        fn += not split and bool(expected.split())
+    assert tp / (tp + fp) >= 0.9
+    assert tp / (tp + fn) >= 0.9
