@@ -19,6 +19,9 @@ _NAME_WORD = r"[A-ZÄÖÜÉÈÁÓÍÚ][a-zäöüßéèáóíúñçâêôîû'’
 # Words of one name: a space, or a stray full stop from damaged text ("Fumio. Kishida").
 _NAME = rf"{_NAME_WORD}(?:(?:\.?[ \t]+|[ \t]*\n[ \t]*){_NAME_WORD}){{0,{MAX_NAME_WORDS + 1}}}"
 _WORD_SPLIT = re.compile(r"\.?\s+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Only a country, a region or a big city ends a name: "Fernando Santos" is not Santos, Brazil.
+NAME_ENDING_CITY = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ def _clean_name(raw: str, is_place: "PlaceCheck") -> list[str]:
     """Name words up to the first word that cannot be part of a name (a place, 'der', a role)."""
     words: list[str] = []
     for word in _WORD_SPLIT.split(raw.strip()):
-        plain = word.rstrip(".")
+        plain = _POSSESSIVE.sub("", word.rstrip("."))
         if plain.lower() in _name_stopwords() or is_place(plain) or _is_role_word(plain):
             break
         words.append(plain)
@@ -110,14 +113,21 @@ class PlaceCheck:
     """Callable telling whether a capitalised word is a place, cached per word."""
 
     def __init__(self) -> None:
-        from newsfind.extract.places import canonical_place
-
-        self._lookup = canonical_place
         self._seen: dict[str, bool] = {}
+
+    @staticmethod
+    def _is_prominent_place(word: str) -> bool:
+        from newsfind.extract.places import gazetteer, place_row
+
+        row = place_row(word)
+        if row is None:
+            return False
+        place = gazetteer().place(row)
+        return place.kind != "city" or place.population >= NAME_ENDING_CITY
 
     def __call__(self, word: str) -> bool:
         if word not in self._seen:
-            self._seen[word] = self._lookup(word) is not None and word.lower() not in _korean_surnames()
+            self._seen[word] = word.lower() not in _korean_surnames() and self._is_prominent_place(word)
         return self._seen[word]
 
 

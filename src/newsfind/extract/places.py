@@ -143,13 +143,19 @@ def _candidates(name: str, gaz: Gazetteer) -> tuple[int, ...]:
     return gaz.lookup(fold(name))
 
 
-def canonical_place(name: str) -> str | None:
-    """Any known spelling -> canonical English name ('Südkorea' -> 'South Korea'); None if unknown."""
+def place_row(name: str) -> int | None:
+    """Gazetteer row of a canonical name or of the most prominent place a spelling may mean."""
     gaz = gazetteer()
     if name in _row_by_name():
-        return name
+        return _row_by_name()[name]
     candidates = _candidates(name, gaz)
-    return gaz.place(_best_reading(candidates, set(), gaz)).name if candidates else None
+    return _best_reading(candidates, set(), gaz) if candidates else None
+
+
+def canonical_place(name: str) -> str | None:
+    """Any known spelling -> canonical English name ('Südkorea' -> 'South Korea'); None if unknown."""
+    row = place_row(name)
+    return None if row is None else gazetteer().place(row).name
 
 
 def place_country(name: str) -> str | None:

@@ -1,0 +1,120 @@
+"""Leaders: names next to political roles in German and English, merged across spellings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsfind.extract import canonical_leader, leader_key, resolve_leader
+from newsfind.extract.leaders import extract_leaders, rank_leaders
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = json.loads((ROOT / "tests" / "data" / "metadata_gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("article_id", [k for k in GOLD if not k.startswith("_")])
+def test_shipped_article_leaders_match_gold(article_id: str) -> None:
+    gold = GOLD[article_id]
+    title, _, body = (ROOT / gold["file"]).read_text(encoding="utf-8").partition("\n")
+    assert set(extract_leaders(title, body, gold["lang"])) == set(gold["leaders"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "leader"),
+    [
+        ("In einer Botschaft bezeichnete Premierministerin Sanae Takaichi Südkorea als Nachbarland.", "de", "Sanae Takaichi"),
+        ("Japans Ministerpräsident Shigeru Ishiba empfing den Gast.", "de", "Shigeru Ishiba"),
+        ("Bundeskanzler Olaf Scholz reiste nach Paris.", "de", "Olaf Scholz"),
+        ("Die Außenministerin Annalena Baerbock sprach in Kiew.", "de", "Annalena Baerbock"),
+        ("Verteidigungsminister Boris Pistorius besuchte die Truppe.", "de", "Boris Pistorius"),
+        ("Zu den Teilnehmern gehörten Akihisa Nagashima, ein Führer der japanischen Gruppe.", "de", "Akihisa Nagashima"),
+        ("Joo Ho-young, Leiter der südkoreanischen Gruppe, sprach zuerst.", "de", "Joo Ho-young"),
+        ("Bürgermeisterin Franziska Giffey eröffnete die Messe.", "de", "Franziska Giffey"),
+        ("König Charles empfing die Delegation.", "de", "Charles"),
+        ("Foreign Minister Yoshimasa Hayashi met the delegation.", "en", "Yoshimasa Hayashi"),
+        ("They plan to meet former Prime Minister Shinzo Abe, who leads the faction.", "en", "Shinzo Abe"),
+        ("said Chung Jin-suk, chief. of the delegation and vice-president of the assembly.", "en", "Chung Jin-suk"),
+        ("a delegation sent by South Korean President-elect Yoon Suk-yeol agreed.", "en", "Yoon Suk-yeol"),
+        ("Economy, Trade and Industry Minister Koichi Hagiuda discussed export controls.", "en", "Koichi Hagiuda"),
+        ("U.S. Treasury Secretary James Baker said the dollar was stable.", "en", "James Baker"),
+        ("Sen. Robert Dole (R-Kan.) opposed the bill.", "en", "Robert Dole"),
+        ("the meeting with Prime Minister Fumio. Kishida despite opposition", "en", "Fumio Kishida"),
+    ],
+)
+def test_names_next_to_political_roles_are_leaders(sentence: str, lang: str, leader: str) -> None:
+    assert leader in extract_leaders("", sentence, lang)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("The pact could go ahead, according to people familiar with the matter.", "en"),
+        ("Reporter John Smith of the Daily News asked a question.", "en"),
+        ("Der Journalist Max Mustermann berichtete aus Seoul.", "de"),
+        ("The Foreign Ministry in Tokyo issued a statement.", "en"),
+        ("Die Abgeordneten aus Japan und Südkorea trafen sich in Seoul.", "de"),
+        ("Prime Minister of Japan visited Seoul.", "en"),
+    ],
+)
+def test_journalists_organisations_and_places_are_not_leaders(sentence: str, lang: str) -> None:
+    assert extract_leaders("", sentence, lang) == ()
+
+
+def test_later_surname_mentions_count_toward_the_full_name() -> None:
+    body = ("Präsident Lee Jae-myung und Premierministerin Sanae Takaichi trafen sich. Seit Takaichis Amtsantritt "
+            "war es der erste Besuch. Takaichi lobte Lee. Takaichi sprach danach.")
+    ranked = dict(rank_leaders("Gipfel", body, "de"))
+    assert ranked["Sanae Takaichi"] > ranked["Lee Jae-myung"]
+    assert extract_leaders("Gipfel", body, "de") == ("Sanae Takaichi", "Lee Jae-myung")
+
+
+def test_role_with_surname_only_maps_to_the_full_name() -> None:
+    body = "Präsident Lee Jae-myung reiste nach Japan. Präsident Lee betonte die Zusammenarbeit."
+    assert extract_leaders("", body, "de") == ("Lee Jae-myung",)
+
+
+def test_surname_only_leader_is_kept_when_no_full_name_is_given() -> None:
+    assert extract_leaders("", "President Reagan's budget was rejected.", "en") == ("Reagan",)
+
+
+def test_spaced_korean_name_is_displayed_in_the_usual_romanisation() -> None:
+    body = "Der südkoreanische Präsident Lee Jae Myung kam nach Tokio. Lees Besuch war wichtig."
+    assert extract_leaders("", body, "de") == ("Lee Jae-myung",)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Lee Jae Myung", "Lee Jae-myung"), ("lee jae-myung", "LEE JAE MYUNG"), ("Yoon Suk Yeol", "Yoon Suk-yeol"),
+     ("Fumio. Kishida", "Fumio Kishida"), ("Karl Otto Pöhl", "Karl Otto Poehl"), ("Jean-Claude Juncker", "Jean Claude Juncker")],
+)
+def test_leader_key_ignores_case_accents_hyphens_spaces_and_dots(a: str, b: str) -> None:
+    assert leader_key(a) == leader_key(b)
+
+
+def test_leader_key_keeps_different_people_apart() -> None:
+    assert leader_key("Fumio Kishida") != leader_key("Nobuo Kishi")
+
+
+@pytest.mark.parametrize(
+    ("variants", "expected"),
+    [(["Lee", "Lee Jae Myung", "Lee Jae-myung"], "Lee Jae-myung"), (["Takaichi", "Sanae Takaichi"], "Sanae Takaichi"),
+     (["Lee Jae Myung"], "Lee Jae-myung"), (["Kim Min Soo"], "Kim Min-soo"), (["Olaf Scholz", "Scholz"], "Olaf Scholz")],
+)
+def test_canonical_leader_chooses_the_fullest_standard_form(variants: list[str], expected: str) -> None:
+    assert canonical_leader(variants) == expected
+
+
+KNOWN = ["Sanae Takaichi", "Lee Jae-myung", "Shigeru Ishiba", "Fumio Kishida", "Nobuo Kishi", "Lee Hsien Loong"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Takaichi", ["Sanae Takaichi"]), ("takaichi", ["Sanae Takaichi"]), ("Sanae Takaichi", ["Sanae Takaichi"]),
+     ("Lee Jae Myung", ["Lee Jae-myung"]), ("lee jae-myung", ["Lee Jae-myung"]), ("Jae-myung", ["Lee Jae-myung"]),
+     ("Lee", ["Lee Jae-myung", "Lee Hsien Loong"]), ("Kishi", ["Nobuo Kishi"]), ("Takaichi Sanae", ["Sanae Takaichi"]),
+     ("Merkel", []), ("", [])],
+)
+def test_resolve_leader_matches_full_names_and_single_names(query: str, expected: list[str]) -> None:
+    assert resolve_leader(query, KNOWN) == expected
