@@ -58,7 +58,8 @@ def _stemmer(lang: str):  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer({"de": "german", "en": "english"}[lang])
 
 
-@lru_cache(maxsize=200_000)
+# Cache sizes: news vocabularies repeat heavily, ~50k words cover most tokens at ~30 MB.
+@lru_cache(maxsize=50_000)
 def _fold_word(segment: str, lang: str) -> str:
     """One hyphen-free surface segment -> folded word ('Yoon’s' -> 'yoon', "O'Brien" -> 'obrien')."""
     pieces = _APOSTROPHES.split(fold_chars(segment))
@@ -72,7 +73,7 @@ def _fold_word(segment: str, lang: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _strip_genitive(word: str) -> str:
     """German genitive -s after a vowel, which Snowball keeps: Nordkoreas, Tokios, Takaichis."""
     from ._compounds import split_compound
@@ -90,7 +91,7 @@ def _strip_genitive(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _term(word: str, lang: str) -> str:
     """Folded word -> index term (stemmed; numbers untouched)."""
     if not word.isalpha():
@@ -98,7 +99,7 @@ def _term(word: str, lang: str) -> str:
     return _stemmer(lang).stemWord(word)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _analyse_segment(segment: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """Surface segment -> (whole term, compound part terms, extra sub-compound terms)."""
     word = _fold_word(segment, lang)
@@ -128,7 +129,7 @@ def _dedupe(terms: list[str]) -> list[str]:
     return [t for t in dict.fromkeys(terms) if t]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _word_terms(surface: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """(whole term, index-only part terms, query part terms) of one surface word."""
     segments = _segments(surface)

@@ -34,7 +34,6 @@ _NON_PARTS = frozenset(
 _PART_PENALTY = 0.6  # per part beyond two, so Bergwerk is not cut into Berg + Werk
 
 
-@lru_cache(maxsize=262_144)
 def _part_zipf(part: str) -> float:
     """Frequency of a candidate part, 0.0 when it may not stand as a part at all."""
     if part in stopwords("de") or part in _NON_PARTS or (len(part) == 3 and part not in _SHORT_PARTS):
@@ -58,7 +57,7 @@ def _head_forms(rest: str) -> list[tuple[str, float]]:
     return []
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=16_384)
 def _modifier_forms(chunk: str) -> list[tuple[str, float]]:
     """A non-final part: the lexicon word itself, or with the dropped final -e (Schul- -> Schule)."""
     forms: list[tuple[str, float]] = []
@@ -91,7 +90,7 @@ def _segmentations(word: str, start: int, memo: dict[int, list[list[Part]]]) -> 
     return results
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32_768)
 def split_compound(word: str) -> tuple[tuple[str, int, int], ...]:
     """Best split of a folded German word into (part, start, end); () when it is no compound.
 

@@ -48,7 +48,7 @@ def german_zipf(folded: str) -> float:
     return frequencies("de").get(folded, 0) / 10
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=20_000)
 def transliterate_german(folded: str) -> str:
     """'suedkorea' -> 'sudkorea' when the umlaut spelling is a clearly more frequent German word.
 
