@@ -644,7 +644,8 @@ class Bench:
             "sizes": opts.sizes, "quick": opts.quick, "python": self.python,
             "newsfind_cmd": self.newsfind, "workdir": str(self.workdir),
             "corpora": str(opts.corpora), "queries": opts.queries, "cold_runs": opts.cold_runs,
-            "headline_build": "md (a folder of .md files)"})
+            "headline_build": "md (a folder of .md files)",
+            "newsfind_version": newsfind_version(self.python)})
 
     # ---- helpers
     def newsfind_failed(self, what: str, result: Run | None = None, detail: str = "") -> str:
@@ -718,8 +719,9 @@ class Bench:
         build.rate = done / result.wall_s
         build.disk_mb = disk_mb(dest)
         if limit:
-            build.note = (f"EXTRAPOLATED: built {done} of {size} articles; rate measured on "
-                          f"the subset, wall/RSS/disk are of the subset")
+            build.note = (f"EXTRAPOLATED: built {done} of {size} articles; the rate is "
+                          "measured on that subset, wall/RSS/disk are of the subset, and the "
+                          "Whoosh warm queries run on the subset index")
         progress(f"  {describe(build)}")
         return build
 
@@ -1164,6 +1166,12 @@ def render(rep: Report) -> None:
         console.print("problems:", style="bold red")
         for p in rep.problems:
             console.print(f"  - {p}", highlight=False, markup=False)
+
+
+def newsfind_version(python: str) -> str:
+    result = subprocess.run([python, "-c", "import newsfind; print(newsfind.__version__)"],
+                            capture_output=True, text=True, env=child_env())
+    return result.stdout.strip() if result.returncode == 0 else "not importable"
 
 
 def machine_info() -> dict[str, Any]:
