@@ -1142,7 +1142,8 @@ def render(rep: Report) -> None:
     console.print(table)
     m = rep.machine
     console.print(f"machine: {m['cores']} cores, {m['memory_mb']:,} MB, Python {m['python']}, "
-                  f"{m['platform']}, load {m['loadavg']}; {m['timestamp']}", highlight=False)
+                  f"{m['platform']}, load {m['loadavg']}; {m['timestamp']}; newsfind "
+                  f"{rep.settings.get('newsfind_version')} at {m['git_commit']}", highlight=False)
     console.print("build figures: wall time and peak RSS of the whole process (interpreter start "
                   "included) for both tools; ratio build speed = newsfind a/s ÷ whoosh a/s; the "
                   "headline build is the .md folder. Queries: warm, index opened once, newsfind "
