@@ -25,10 +25,18 @@ NAME_ENDING_CITY = 1_000_000
 
 
 @dataclass(frozen=True)
+class Role:
+    words: tuple[str, ...]  # lower case; the last word is what the text scan meets
+    before: bool  # may precede the name: "Präsident Lee"
+    after: bool  # may follow the name after a comma: "Joo Ho-young, Leiter der Gruppe"
+    compound: bool  # may end a longer word: "Verteidigungsminister"
+
+
+@dataclass(frozen=True)
 class Roles:
-    before: re.Pattern[str]  # ROLE NAME
-    after: re.Pattern[str]  # NAME, ... ROLE
-    word: re.Pattern[str]  # any role word on its own, to stop a name before it
+    by_last_word: dict[str, tuple[Role, ...]]
+    compound_endings: tuple[str, ...]  # for str.endswith: one call checks them all
+    compound_by_ending: dict[str, Role]
 
 
 def _lines(name: str) -> list[str]:
@@ -36,30 +44,43 @@ def _lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def _role_alternation(rows: list[list[str]], positions: set[str]) -> str:
-    words = set()
-    for role, position, compound in rows:
-        if position in positions:
-            prefix = r"[^\W\d_]*" if compound == "yes" else ""
-            words.add(prefix + re.escape(role).replace(r"\ ", r"\s+"))
-    return "|".join(sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _roles() -> Roles:
-    rows = [line.split("\t") for line in _lines("leader_roles.tsv")]
-    before = _role_alternation(rows, {"before", "both"})
-    after = _role_alternation(rows, {"after", "both"})
-    return Roles(
-        before=re.compile(rf"(?<![\w-])(?i:{before})(?![\w-])\.?,?[ \t]+(?P<name>{_NAME})"),
-        # "Chung Jin-suk (left), Vice Speaker of ...", "Joo Ho-young, Leiter der südkoreanischen Gruppe"
-        after=re.compile(
-            rf"(?P<name>{_NAME})(?:[ \t]*\([^)\n]{{1,20}}\))?,[ \t]+"
-            rf"(?:(?i:ein|eine|der|die|the|a|an|former|ehemaliger?)[ \t]+)?"
-            rf"(?:[\w-]+[ \t]+){{0,2}}?(?i:{after})(?![\w-])"
-        ),
-        word=re.compile(rf"(?i:{before}|{after})"),
-    )
+    by_last_word: dict[str, list[Role]] = {}
+    compounds: dict[str, Role] = {}
+    for line in _lines("leader_roles.tsv"):
+        phrase, position, compound = line.split("\t")
+        role = Role(tuple(phrase.split()), position in {"before", "both"}, position in {"after", "both"},
+                    compound == "yes")
+        by_last_word.setdefault(role.words[-1], []).append(role)
+        if role.compound:
+            compounds[role.words[-1]] = role
+    return Roles({k: tuple(v) for k, v in by_last_word.items()},
+                 tuple(sorted(compounds, key=len, reverse=True)), compounds)
+
+
+_ROLE_WORD = re.compile(r"[^\W\d_][\w-]*\.?")
+_NAME_AFTER_ROLE = re.compile(rf",?[ \t]+(?P<name>{_NAME})")
+# The text before an "after" role: "Chung Jin-suk (left), Vice", "Nagashima, ein".
+_NAME_BEFORE_ROLE = re.compile(
+    rf"(?P<name>{_NAME})(?:[ \t]*\([^)\n]{{1,20}}\))?,[ \t]+"
+    rf"(?:(?i:ein|eine|der|die|the|a|an|former|ehemaliger?)[ \t]+)?(?:[\w.-]+[ \t]+){{0,2}}$"
+)
+
+
+def _role_at(word: str, previous: list[str]) -> Role | None:
+    """The role a word ends, checking the words before it for multi-word roles ("prime minister")."""
+    roles = _roles()
+    lower = word.lower()
+    # Abbreviated roles keep their full stop ("Sen."), so the surname "Sen" is not one.
+    for role in roles.by_last_word.get(lower, ()) or roles.by_last_word.get(lower.rstrip("."), ()):
+        if len(role.words) == 1 or tuple(previous[-(len(role.words) - 1):]) == role.words[:-1]:
+            return role
+    lower = lower.rstrip(".")
+    if lower.endswith(roles.compound_endings):
+        ending = next(e for e in roles.compound_endings if lower.endswith(e))
+        return roles.compound_by_ending[ending]
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +104,7 @@ def leader_key(name: str) -> str:
 
 
 def _is_role_word(word: str) -> bool:
-    return _roles().word.fullmatch(word) is not None
+    return _role_at(word, []) is not None
 
 
 def _korean_form(words: list[str]) -> list[str]:
@@ -184,16 +205,23 @@ def _is_caps(text: str) -> bool:
 
 def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str]]]:
     """(offset, name words) of every name standing next to a role word."""
-    roles = _roles()
     found = []
-    for match in roles.before.finditer(text):
-        words = _clean_name(match.group("name"), is_place)
-        if words:
-            found.append((match.start("name"), words))
-    for match in roles.after.finditer(text):
-        words = _clean_name(match.group("name"), is_place)
-        if len(words) >= 2:  # "Hayashi, the minister" is too weak without a given name
-            found.append((match.start("name"), words))
+    previous: list[str] = []
+    for match in _ROLE_WORD.finditer(text):
+        role = _role_at(match.group(), previous)
+        previous = (previous + [match.group().rstrip(".").lower()])[-3:]
+        if role is None:
+            continue
+        if role.before:
+            after = _NAME_AFTER_ROLE.match(text, match.end())
+            words = _clean_name(after.group("name"), is_place) if after else []
+            if words:
+                found.append((after.start("name"), words))
+        if role.after:
+            before = _NAME_BEFORE_ROLE.search(text, max(0, match.start() - 120), match.start())
+            words = _clean_name(before.group("name"), is_place) if before else []
+            if len(words) >= 2:  # "Hayashi, the minister" is too weak without a given name
+                found.append((before.start("name"), words))
     return sorted(found, key=lambda item: item[0])
 
 

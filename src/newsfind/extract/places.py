@@ -49,6 +49,7 @@ class Place:
 class Gazetteer:
     rows: list[str]  # place rows, parsed on demand: loading stays fast
     keys: dict[str, str]  # folded name or acronym -> comma-separated row numbers
+    multi_first: frozenset[str]  # first words of multi-word names: only these start a longer match
     stop_rules: dict[str, str]
     locatives: frozenset[str]
     function_words: frozenset[str]  # capitalised words that do not make a neighbour a name
@@ -116,7 +117,8 @@ def gazetteer() -> Gazetteer:
     for word, country, lang in _table("place_adjectives.tsv"):
         adjectives.setdefault(lang, {})[fold(word)] = country
     regions = {fold(row[0]): row[1] for row in _table("dateline_regions.tsv")}
-    return Gazetteer(rows, keys, stop_rules, locatives, function_words, adjectives, regions)
+    multi_first = frozenset(key.partition(" ")[0] for key in keys if " " in key)
+    return Gazetteer(rows, keys, multi_first, stop_rules, locatives, function_words, adjectives, regions)
 
 
 @lru_cache(maxsize=1)
@@ -170,13 +172,21 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _lookup(words: list[str], gaz: Gazetteer, lang: str, all_caps: bool) -> tuple[int, ...]:
-    if not all_caps and len(words) == 1 and words[0].isupper() and len(words[0]) <= 5:
-        # In running text a short capitals word is an acronym or ticker ("GAO"), not "Gao".
-        return gaz.lookup(words[0].replace(".", ""))
-    found = _candidates(" ".join(words), gaz)
-    if not found and lang == "de" and words[-1].endswith("s") and len(words[-1]) > 4:
-        found = _candidates(" ".join(words)[:-1], gaz)  # German genitive: "Japans", "Tokios"
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+def _lookup_span(raw: list[str], folded: list[str], gaz: Gazetteer, lang: str, all_caps: bool) -> tuple[int, ...]:
+    if len(raw) == 1 and raw[0].isupper() and len(raw[0]) <= 5:
+        found = gaz.lookup(raw[0].replace(".", ""))
+        if found or not all_caps:
+            # In running text a short capitals word is an acronym or ticker ("GAO"), not "Gao".
+            return found
+    key = " ".join(folded)
+    found = gaz.lookup(key)
+    if not found and lang == "de" and key.endswith("s") and len(raw[-1]) > 4:
+        found = gaz.lookup(key[:-1])  # German genitive: "Japans", "Tokios"
     return found
 
 
@@ -184,12 +194,14 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
     # Wire copy marks company names and tickers with angle brackets: <George Weston Ltd>.
     text = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
     tokens = list(_TOKEN.finditer(text))
+    raw = [t.group() for t in tokens]
+    folded = [_fold_word(w) for w in raw]
     letters = [c for c in text if c.isalpha()]
     all_caps = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
     mentions: list[_Mention] = []
     i = 0
     while i < len(tokens):
-        mention = _mention_at(tokens, i, text, all_caps, lang, gaz)
+        mention = _mention_at(tokens, raw, folded, i, text, all_caps, lang, gaz)
         if mention is None:
             i += 1
             continue
@@ -220,28 +232,28 @@ def _next_to_name(tokens: list[re.Match[str]], first: int, last: int, text: str,
     return False
 
 
-def _mention_at(tokens: list[re.Match[str]], i: int, text: str, all_caps: bool, lang: str,
-                gaz: Gazetteer) -> tuple[int, tuple[int, ...]] | None:
-    first = tokens[i].group()
-    if text[tokens[i].end():tokens[i].end() + 2][:1] == "-" and text[tokens[i].end() + 1:tokens[i].end() + 2].islower():
-        return None  # a syllable of a hyphenated word or name ("Joo Ho-young"), not a place
+def _mention_at(tokens: list[re.Match[str]], raw: list[str], folded: list[str], i: int, text: str,
+                all_caps: bool, lang: str, gaz: Gazetteer) -> tuple[int, tuple[int, ...]] | None:
+    """(number of words, candidate rows) of the longest place name starting at token i."""
+    first = raw[i]
+    capitalised = all_caps or first[:1].isupper()
     # German writes place adjectives in lower case, but "koreanische Halbinsel" is a name.
-    if not (all_caps or _is_capitalised(first) or lang == "de"):
+    if not capitalised and (lang != "de" or folded[i] not in gaz.multi_first):
         return None
-    words = [first]
-    for j in range(i + 1, min(i + MAX_WORDS, len(tokens))):
-        if not _NAME_GAP.fullmatch(text[tokens[j - 1].end():tokens[j].start()]):
-            break
-        words.append(tokens[j].group())
-    for length in range(len(words), 0, -1):
-        span = words[:length]
-        if not (all_caps or _is_capitalised(span[-1])):
+    end = tokens[i].end()
+    if text[end:end + 1] == "-" and text[end + 1:end + 2].islower():
+        return None  # a syllable of a hyphenated word or name ("Joo Ho-young"), not a place
+    length = 1
+    if folded[i] in gaz.multi_first:
+        while length < MAX_WORDS and i + length < len(tokens) and _NAME_GAP.fullmatch(
+                text[tokens[i + length - 1].end():tokens[i + length].start()]):
+            length += 1
+    for n in range(length, 0 if capitalised else 1, -1):
+        if not (all_caps or raw[i + n - 1][:1].isupper()):
             continue
-        if not (all_caps or _is_capitalised(span[0]) or length > 1):
-            continue
-        found = _lookup(span, gaz, lang, all_caps)
+        found = _lookup_span(raw[i:i + n], folded[i:i + n], gaz, lang, all_caps)
         if found:
-            return length, found
+            return n, found
     return None
 
 
