@@ -22,12 +22,14 @@ DATELINE_WEIGHT = 6.0  # a wire story is usually about where it was filed
 ADJECTIVE_SHARE = 0.5  # "Japanese" says less about Japan than "Japan"
 # Towns below this size that sit inside a longer capitalised name are read as part of it.
 BIG_CITY = 1_000_000
+CONTEXT_SIZE_RATIO = 0.25
 MAX_WORDS = 5
 
 _DATELINE = re.compile(
     r"\s*(?P<city>[A-Z][A-Z .'-]+?),\s*(?:(?P<region>[A-Z][A-Za-z. ]{1,20}?),\s*)?"
     r"[A-Za-z]{3,9}\.?\s+\d{1,2}\s*[-–—]"
 )
+_QUALIFIER_GAP = re.compile(r"(?: [Cc]ity)?, ")
 _BRACKETED = re.compile(r"<[^<>\n]{1,80}>")
 _GERMAN_ENDING = re.compile(r"(?:e|en|er|es|em)$")
 # Letter runs, or dotted abbreviations kept whole ("U.S.").
@@ -128,10 +130,17 @@ def _row_by_name() -> dict[str, int]:
 
 
 def _best_reading(candidates: tuple[int, ...], context: set[str], gaz: Gazetteer) -> int:
-    """The reading that fits the article's other places, else the most prominent one."""
+    """The reading that fits the article's other places, else the most prominent one.
+
+    Context decides only between readings of comparable size: an American story naming
+    Athens still means the capital of Greece, not Athens, Georgia.
+    """
+    largest = max(gaz.place(i).population for i in candidates)
+
     def fit(index: int) -> tuple[bool, int, int]:
         place = gaz.place(index)
-        return place.country in context, place.priority, place.population
+        comparable = place.kind != "city" or place.population >= CONTEXT_SIZE_RATIO * largest
+        return place.country in context and comparable, place.priority, place.population
 
     return max(candidates, key=fit)
 
@@ -209,15 +218,20 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
         start, end = tokens[i].start(), tokens[i + length - 1].end()
         before = text[max(0, start - 12):start].split()
         locative = bool(before) and before[-1] in gaz.locatives
-        in_name = not all_caps and _next_to_name(tokens, i, i + length - 1, text, gaz)
+        in_name = not all_caps and _next_to_name(tokens, i, i + length - 1, text, gaz, lang)
         mentions.append(_Mention(start + offset, end + offset, candidates, weight, locative, in_name, all_caps))
         i += length
     return mentions
 
 
-def _next_to_name(tokens: list[re.Match[str]], first: int, last: int, text: str, gaz: Gazetteer) -> bool:
-    """Whether the words around a name make it part of a longer proper name."""
-    if first > 0:
+def _next_to_name(tokens: list[re.Match[str]], first: int, last: int, text: str, gaz: Gazetteer,
+                  lang: str) -> bool:
+    """Whether the words around a name make it part of a longer proper name.
+
+    German capitalises every noun, so there only a following name counts ("Gary Medel"),
+    not a preceding noun ("Provinz Idlib").
+    """
+    if first > 0 and lang != "de":
         previous = tokens[first - 1]
         gap = text[previous.end():tokens[first].start()]
         sentence_start = not text[:previous.start()].rstrip(" \t") or text[:previous.start()].rstrip()[-1:] in ".!?\n\"“„:"
@@ -296,6 +310,18 @@ def _dateline(body: str, gaz: Gazetteer) -> tuple[int | None, int | None, int]:
     return city, region, match.end()
 
 
+def _qualifiers(mentions: list[_Mention], text: str, gaz: Gazetteer) -> list[str | None]:
+    """The country named right after each place ("Birmingham, Alabama", "Nara, Japan"), if any."""
+    result: list[str | None] = []
+    for mention, following in zip(mentions, mentions[1:] + [None]):
+        qualifier = None
+        if following is not None and _QUALIFIER_GAP.fullmatch(text[mention.end:following.start]):
+            place = gaz.place(_best_reading(following.candidates, set(), gaz))
+            qualifier = place.country if place.kind != "city" else None
+        result.append(qualifier)
+    return result
+
+
 def _mention_scores(title: str, body: str, lang: str, gaz: Gazetteer) -> tuple[dict[int, float], dict[int, int]]:
     """Summed mention weights and first offsets per gazetteer row."""
     full = f"{title}\n{body}"
@@ -316,12 +342,13 @@ def _mention_scores(title: str, body: str, lang: str, gaz: Gazetteer) -> tuple[d
             context.add(gaz.place(row).country)
             scores[row] = DATELINE_WEIGHT
             first[row] = len(title) + 1
-    for mention in mentions:
-        index = _best_reading(mention.candidates, context, gaz)
+    for mention, qualifier in zip(mentions, _qualifiers(mentions, full, gaz)):
+        candidates = tuple(i for i in mention.candidates if gaz.place(i).country == qualifier) or mention.candidates
+        index = _best_reading(candidates, context, gaz)
         place = gaz.place(index)
         if place.kind == "city" and place.population < SMALL_TOWN and place.country not in context:
             continue
-        if (mention.in_name and lang == "en" or mention.in_caps) and place.kind == "city" and place.population < BIG_CITY:
+        if (mention.in_name or mention.in_caps) and place.kind == "city" and place.population < BIG_CITY:
             continue
         scores[index] = scores.get(index, 0.0) + mention.weight
         first.setdefault(index, mention.start)
