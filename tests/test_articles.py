@@ -159,6 +159,7 @@ def test_hash_changes_with_content_only() -> None:
     a = Article(id="x", title="T", body="B", source="s")
     assert content_hash(a) == content_hash(Article(id="x", title="T", body="B", source="s"))
     assert content_hash(a) != content_hash(Article(id="x", title="T", body="B2", source="s"))
+    assert content_hash(a) == content_hash(Article(id="moved", title="T", body="B", source="elsewhere"))
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)

@@ -71,10 +71,11 @@ class SourceFile:
 
 
 def content_hash(article: Article) -> str:
-    """Hash of everything that ends up in the index, so any change triggers a reindex."""
+    """Hash of an article's content and given metadata; not of its id or path, so a moved
+    file is recognised as the same article."""
     payload = json.dumps(
-        [article.id, article.title, article.body, article.lang, article.date,
-         article.places, article.leaders, article.url, article.publisher, article.source],
+        [article.title, article.body, article.lang, article.date,
+         article.places, article.leaders, article.url, article.publisher],
         ensure_ascii=False, separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

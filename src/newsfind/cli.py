@@ -335,6 +335,43 @@ def stats_command(
         render_stats(stats, make_console(sys.stdout))
 
 
+@app.command("check")
+def check_command(
+    paths: Optional[list[Path]] = typer.Argument(
+        None, metavar="[PATH]...", help="Also report article files under PATH that are not indexed.",
+        show_default=False),
+    index: Optional[Path] = IndexOption,
+    fmt: TextFormat = typer.Option(TextFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Verify the index, its manifest and the article files against each other.
+
+    Exits 1 when anything drifted (missing, changed, new or orphaned articles); run
+    `newsfind index` to bring the index up to date.
+
+    Example: newsfind check articles
+    """
+    from .indexer import check_index
+
+    with _reporting_errors():
+        report = check_index(_index_dir(index), paths or [])
+    if fmt == TextFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        labels = {"missing_files": "indexed file gone", "changed_files": "file changed since indexing",
+                  "new_files": "file not indexed", "orphaned": "in the index but not the manifest",
+                  "unindexed": "in the manifest but not the index", "stale": "index and manifest disagree"}
+        record = report.to_json()
+        for key, label in labels.items():
+            for item in record[key]:
+                sys.stdout.write(f"{label}: {item}\n")
+        verdict = "drift found; run `newsfind index` to update" if report.drift else "ok"
+        sys.stdout.write(f"{report.articles} articles, {report.files} files: {verdict}\n")
+    if report.drift:
+        raise typer.Exit(1)
+
+
 def _click_class(name: str) -> type[BaseException]:
     """A click exception class, from click itself or the copy newer Typers vendor."""
     return next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)

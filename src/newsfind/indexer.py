@@ -16,7 +16,7 @@ from typing import Any
 
 from . import store
 from .articles import Article, SourceFile, find_article_files, load_file
-from .errors import BadArticle, IndexDamaged, IndexVersionMismatch
+from .errors import BadArticle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 Notice = Callable[[str], None]
@@ -66,10 +66,21 @@ def canonical_places(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(canonical_place(name) or name for name in names))
 
 
-def prepare(article: Article) -> tuple[store.IndexDocument, list[str]]:
-    """Language, metadata and postings of one article, plus its leader spellings."""
+@dataclass(frozen=True)
+class Findings:
+    """What language detection and metadata extraction found for one article's content."""
+
+    lang: str
+    date: str | None
+    places: list[str]
+    leaders: list[str]
+    origin: dict[str, Any]
+
+
+def find_metadata(article: Article) -> Findings:
+    """Language and metadata: what the file gives wins, the rest is detected or extracted."""
     from .analysis import detect_language
-    from .extract import extract_metadata, leader_key
+    from .extract import extract_metadata
 
     lang = article.lang or detect_language(f"{article.title}\n{article.body[:2000]}")
     needs_extraction = article.date is None or article.places is None or article.leaders is None
@@ -83,23 +94,39 @@ def prepare(article: Article) -> tuple[store.IndexDocument, list[str]]:
         "places": "file" if article.places is not None else "text",
         "leaders": "file" if article.leaders is not None else "text",
     }
+    return Findings(lang, date_iso, places, leaders, origin)
+
+
+def prepare(article: Article, findings: Findings | None = None) -> tuple[store.IndexDocument, list[str]]:
+    """The writer's document for one article, plus its leader spellings.
+
+    ``findings`` from an identical article already indexed (a moved file) skip detection
+    and extraction.
+    """
+    from .extract import leader_key
+
+    found = findings or find_metadata(article)
     stored = {
-        "title": article.title, "body": article.body, "date": date_iso, "places": places,
-        "leaders": leaders, "url": article.url, "publisher": article.publisher, "origin": origin,
+        "title": article.title, "body": article.body, "date": found.date, "places": found.places,
+        "leaders": found.leaders, "url": article.url, "publisher": article.publisher, "origin": found.origin,
     }
     document = store.make_document(
-        article_id=article.id, content_hash=article.hash, source=article.source, lang=lang,
-        title=article.title, body=article.body, date_iso=date_iso,
-        place_keys=dict.fromkeys(name_key(p) for p in places if name_key(p)),
-        leader_keys=dict.fromkeys(leader_key(p) for p in leaders if leader_key(p)),
+        article_id=article.id, content_hash=article.hash, source=article.source, lang=found.lang,
+        title=article.title, body=article.body, date_iso=found.date,
+        place_keys=dict.fromkeys(name_key(p) for p in found.places if name_key(p)),
+        leader_keys=dict.fromkeys(leader_key(p) for p in found.leaders if leader_key(p)),
         stored=stored,
     )
-    return document, leaders
+    return document, found.leaders
 
 
-def _prepare_safely(article: Article) -> tuple[store.IndexDocument, list[str]] | BadArticle:
+Job = tuple[Article, Findings | None]
+
+
+def _prepare_safely(job: Job) -> tuple[store.IndexDocument, list[str]] | BadArticle:
+    article, findings = job
     try:
-        return prepare(article)
+        return prepare(article, findings)
     except Exception as error:  # one article must never stop the run
         return BadArticle(article.source, f"article {article.id!r} could not be analysed: {error}")
 
@@ -131,6 +158,8 @@ def index_paths(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     index_dir = Path(index_dir)
     report = IndexReport(index_dir=str(index_dir))
     with store.writer_lock(index_dir):
+        # generations left by a killed rebuild are never live: clear them first
+        store.remove_stale_generations(index_dir, keep=_live_name(index_dir))
         ix, gen_dir, manifest, fresh = _open_for_writing(index_dir, rebuild, notice)
         try:
             _run(ix, gen_dir, manifest, fresh, paths, report, progress, notice, workers)
@@ -151,14 +180,9 @@ def _live_name(index_dir: Path) -> str:
 
 def _open_for_writing(index_dir: Path, rebuild: bool, notice: Notice) -> tuple[Any, Path, store.Manifest, bool]:
     if not rebuild and store.index_exists(index_dir):
-        try:
-            ix, gen_dir = store.open_whoosh(index_dir)
-        except IndexVersionMismatch:
-            raise
-        except IndexDamaged:
-            raise
-        manifest = store.read_manifest(gen_dir)
-        if manifest is None or manifest.generation != store.index_generation_number(ix):
+        ix, gen_dir = store.open_whoosh(index_dir)
+        manifest = store.read_manifest(gen_dir, store.index_generation_number(ix))
+        if manifest is None:
             notice("note: index manifest is out of date (an earlier run was interrupted); recovering it")
             manifest = _recover_manifest(ix)
         return ix, gen_dir, manifest, False
@@ -191,9 +215,10 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     files: dict[str, list[Any]] = {}
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
     to_write = _scan(pending, manifest, seen, files, report, problem, notice, progress)
+    jobs = _with_known_findings(to_write, manifest, ix)
     writer = store.writer(ix, fresh=fresh)
     try:
-        for article, result in _prepared(to_write, workers, parallel=fresh or len(pending) > PARALLEL_THRESHOLD):
+        for (article, _found), result in _prepared(jobs, workers, parallel=fresh or len(pending) > PARALLEL_THRESHOLD):
             if isinstance(result, BadArticle):
                 problem(result.message)
                 report.skipped += 1
@@ -213,23 +238,39 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
             writer.delete_by_term("id", i)
             del manifest.articles[i]
         report.removed = len(gone)
+        for abs_path in list(manifest.files):
+            if _under(abs_path, roots) and abs_path not in files:
+                del manifest.files[abs_path]
+        manifest.files.update(files)
+        manifest.leader_names = _leader_names(manifest)
         if report.added or report.updated or gone or fresh:
+            manifest.generation = writer.generation
+            store.write_manifest(gen_dir, manifest)  # before the commit: see write_manifest
             writer.commit(merge=not fresh, optimize=False)
         else:
             writer.cancel()
+            store.write_manifest(gen_dir, manifest)  # same generation, fresher file stats
     except BaseException:
         writer.cancel()
         raise
-    for abs_path in list(manifest.files):
-        if _under(abs_path, roots) and abs_path not in files:
-            del manifest.files[abs_path]
-    manifest.files.update(files)
-    manifest.leader_names = _leader_names(manifest)
-    manifest.generation = store.index_generation_number(ix)
-    store.write_manifest(gen_dir, manifest)
+    store.remove_old_manifests(gen_dir, manifest.generation)
     if fresh:
         store.switch_generation(gen_dir.parent, gen_dir)
     report.total = len(manifest.articles)
+
+
+def _with_known_findings(articles: Iterator[Article], manifest: store.Manifest, ix: Any) -> Iterator[Job]:
+    """Pair each new article with the findings of an indexed one of the same content, if any."""
+    by_hash = {entry[0]: article_id for article_id, entry in manifest.articles.items()}
+    for article in articles:
+        twin = by_hash.get(article.hash) if article.id not in manifest.articles else None
+        stored = store.stored_document(ix, twin) if twin else None
+        if stored is None:
+            yield article, None
+            continue
+        doc = stored["doc"]
+        yield article, Findings(stored["lang"], doc["date"], list(doc["places"]), list(doc["leaders"]),
+                                dict(doc.get("origin", {})))
 
 
 def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str],
@@ -294,7 +335,7 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _prepared(articles: Iterator[Article], workers: int | None, parallel: bool) -> Iterator[tuple[Article, Any]]:
+def _prepared(jobs: Iterator[Job], workers: int | None, parallel: bool) -> Iterator[tuple[Job, Any]]:
     """Each article with its analysis result, from worker processes when the run is big.
 
     Batches keep a bounded number of articles in flight (Pool.imap would read ahead without
@@ -302,14 +343,14 @@ def _prepared(articles: Iterator[Article], workers: int | None, parallel: bool) 
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or not parallel:
-        for article in articles:
-            yield article, _prepare_safely(article)
+        for job in jobs:
+            yield job, _prepare_safely(job)
         return
     _warm_up()
     context = multiprocessing.get_context("fork")
     with context.Pool(processes=count) as pool:
-        in_flight: deque[tuple[list[Article], Any]] = deque()
-        for batch in _batches(articles, BATCH_SIZE):
+        in_flight: deque[tuple[list[Job], Any]] = deque()
+        for batch in _batches(jobs, BATCH_SIZE):
             in_flight.append((batch, pool.map_async(_prepare_safely, batch, chunksize=8)))
             if len(in_flight) > 2:
                 done, results = in_flight.popleft()
@@ -319,8 +360,8 @@ def _prepared(articles: Iterator[Article], workers: int | None, parallel: bool) 
             yield from zip(done, results.get())
 
 
-def _batches(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
+def _batches(items: Iterator[Job], size: int) -> Iterator[list[Job]]:
+    batch: list[Job] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -339,3 +380,62 @@ def _leader_names(manifest: store.Manifest) -> dict[str, str]:
         for name in entry[3] if len(entry) > 3 else ():
             variants.setdefault(leader_key(name), []).append(name)
     return {key: canonical_leader(names) for key, names in variants.items() if key}
+
+
+# --- check ------------------------------------------------------------------------------------
+
+@dataclass
+class CheckReport:
+    """Drift between index, manifest and article files; empty lists mean all agree."""
+
+    articles: int = 0
+    files: int = 0
+    missing_files: list[str] = field(default_factory=list)  # indexed, gone from disk
+    changed_files: list[str] = field(default_factory=list)  # content differs from the index
+    new_files: list[str] = field(default_factory=list)  # under PATH, not indexed
+    orphaned: list[str] = field(default_factory=list)  # in the index, not in the manifest
+    unindexed: list[str] = field(default_factory=list)  # in the manifest, not in the index
+    stale: list[str] = field(default_factory=list)  # index and manifest disagree on the hash
+
+    @property
+    def drift(self) -> bool:
+        return any((self.missing_files, self.changed_files, self.new_files, self.orphaned,
+                    self.unindexed, self.stale))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": not self.drift, "articles": self.articles, "files": self.files,
+                "missing_files": self.missing_files, "changed_files": self.changed_files,
+                "new_files": self.new_files, "orphaned": self.orphaned,
+                "unindexed": self.unindexed, "stale": self.stale}
+
+
+def check_index(index_dir: Path, paths: Iterable[Path] = ()) -> CheckReport:
+    """Verify index, manifest and files against each other (reads files whose stat changed)."""
+    index_dir = Path(index_dir)
+    ix, gen_dir = store.open_whoosh(index_dir)
+    try:
+        manifest = store.read_manifest(gen_dir, store.index_generation_number(ix)) or store.Manifest()
+        indexed = {fields["id"]: fields.get("hash", "") for fields in store.indexed_ids(ix)}
+    finally:
+        ix.close()
+    report = CheckReport(articles=len(indexed), files=len(manifest.files))
+    report.orphaned = sorted(set(indexed) - set(manifest.articles))
+    report.unindexed = sorted(set(manifest.articles) - set(indexed))
+    report.stale = sorted(i for i, entry in manifest.articles.items() if i in indexed and indexed[i] != entry[0])
+    for abs_path, (size, mtime, ids) in sorted(manifest.files.items()):
+        stat = _stat(Path(abs_path))
+        if stat is None:
+            report.missing_files.append(abs_path)
+        elif (size, mtime) != stat and _file_changed(Path(abs_path), ids, manifest):
+            report.changed_files.append(abs_path)
+    for file in find_article_files([Path(p) for p in paths]):
+        if os.path.abspath(file.path) not in manifest.files:
+            report.new_files.append(str(file.path))
+    return report
+
+
+def _file_changed(path: Path, ids: list[str], manifest: store.Manifest) -> bool:
+    """Whether a file's articles differ from the indexed ones (hashes are of content only)."""
+    found = sorted(record.hash for record in load_file(SourceFile(path, path.name), str(path))
+                   if isinstance(record, Article))
+    return found != sorted(manifest.articles.get(i, [""])[0] for i in ids)

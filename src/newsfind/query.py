@@ -538,7 +538,8 @@ class NewsIndex:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._ix, self._gen_dir = store.open_whoosh(self.index_dir)
-        self.manifest = store.read_manifest(self._gen_dir) or store.Manifest()
+        self.manifest = store.read_manifest(self._gen_dir, store.index_generation_number(self._ix)) \
+            or store.Manifest()
         self._searcher: Any = None
 
     def __enter__(self) -> NewsIndex:

@@ -3,7 +3,7 @@
 The only module besides ``query.py`` that imports Whoosh. Layout of an index directory::
 
     index/CURRENT          name of the live generation directory (swapped atomically)
-    index/gen-000001/      Whoosh files + FORMAT + manifest.json of that generation
+    index/gen-.../         Whoosh files, FORMAT, and manifest-<N>.json for Whoosh generation N
     index/.lock            held (flock) by the one process that writes
 """
 from __future__ import annotations
@@ -31,7 +31,6 @@ from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatc
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 LOCK = ".lock"
-MANIFEST = "manifest.json"
 FORMAT_FILE = "FORMAT"
 TITLE_BOOST = 2.0
 UNDATED = 0  # day number of an article without a date (sorts last on -date)
@@ -283,16 +282,36 @@ def check_format(gen_dir: Path, index_dir: Path) -> None:
             "run `newsfind index --rebuild`")
 
 
-def read_manifest(gen_dir: Path) -> Manifest | None:
+def _manifest_path(gen_dir: Path, generation: int) -> Path:
+    return gen_dir / f"manifest-{generation}.json"
+
+
+def read_manifest(gen_dir: Path, generation: int) -> Manifest | None:
+    """The manifest describing Whoosh generation ``generation`` (None if there is none)."""
     try:
-        return Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8")))
+        data = json.loads(_manifest_path(gen_dir, generation).read_text(encoding="utf-8"))
+        manifest = Manifest.from_json(data)
     except (FileNotFoundError, ValueError, TypeError, AttributeError):
         return None
+    return manifest if manifest.generation == generation else None
 
 
 def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
+    """Written *before* the Whoosh commit of the same generation: whichever generation is
+    live after a crash, its manifest is on disk."""
     manifest.updated = time.time()
-    _write_atomic(gen_dir / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, separators=(",", ":")))
+    text = json.dumps(manifest.to_json(), ensure_ascii=False, separators=(",", ":"))
+    _write_atomic(_manifest_path(gen_dir, manifest.generation), text)
+
+
+def remove_old_manifests(gen_dir: Path, live: int) -> None:
+    for path in gen_dir.glob("manifest-*.json"):
+        try:
+            generation = int(path.stem.split("-", 1)[1])
+        except ValueError:
+            continue
+        if generation != live:
+            path.unlink(missing_ok=True)
 
 
 # --- the lock ------------------------------------------------------------------------
@@ -367,6 +386,19 @@ def stored_documents(ix: Any) -> Iterator[dict[str, Any]]:
     with ix.reader() as reader:
         for _docnum, fields in reader.iter_docs():
             yield fields
+
+
+def stored_document(ix: Any, article_id: str) -> dict[str, Any] | None:
+    """The stored fields of one article by id, or None."""
+    with ix.searcher() as searcher:
+        return searcher.document(id=article_id)
+
+
+def indexed_ids(ix: Any) -> Iterator[dict[str, Any]]:
+    """Id and hash of every live document, without loading bodies."""
+    with ix.reader() as reader:
+        for _docnum, fields in reader.iter_docs():
+            yield {"id": fields["id"], "hash": fields.get("hash", "")}
 
 
 def directory_size(path: Path) -> int:
