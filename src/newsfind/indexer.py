@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
+from contextlib import contextmanager
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -216,9 +217,21 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
     to_write = _scan(pending, manifest, seen, files, report, problem, notice, progress)
     jobs = _with_known_findings(to_write, manifest, ix)
+    with _worker_pool(workers, parallel=fresh or len(pending) > PARALLEL_THRESHOLD) as pool:
+        _write(ix, gen_dir, manifest, fresh, roots, seen, files, jobs, pool, report, problem)
+    store.remove_old_manifests(gen_dir, manifest.generation)
+    if fresh:
+        store.switch_generation(gen_dir.parent, gen_dir)
+    report.total = len(manifest.articles)
+
+
+def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots: list[str],
+           seen: dict[str, str], files: dict[str, list[Any]], jobs: Iterator[Job], pool: Any,
+           report: IndexReport, problem: Notice) -> None:
+    """Feed analysed articles to one Whoosh writer; deletions, manifest, then one commit."""
     writer = store.writer(ix, fresh=fresh)
     try:
-        for (article, _found), result in _prepared(jobs, workers, parallel=fresh or len(pending) > PARALLEL_THRESHOLD):
+        for (article, _found), result in _prepared(jobs, pool):
             if isinstance(result, BadArticle):
                 problem(result.message)
                 report.skipped += 1
@@ -253,10 +266,6 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     except BaseException:
         writer.cancel()
         raise
-    store.remove_old_manifests(gen_dir, manifest.generation)
-    if fresh:
-        store.switch_generation(gen_dir.parent, gen_dir)
-    report.total = len(manifest.articles)
 
 
 def _with_known_findings(articles: Iterator[Article], manifest: store.Manifest, ix: Any) -> Iterator[Job]:
@@ -335,29 +344,42 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _prepared(jobs: Iterator[Job], workers: int | None, parallel: bool) -> Iterator[tuple[Job, Any]]:
-    """Each article with its analysis result, from worker processes when the run is big.
+@contextmanager
+def _worker_pool(workers: int | None, parallel: bool) -> Iterator[Any]:
+    """Worker processes for analysis, or None for a small run.
+
+    Started before the Whoosh writer exists and holding no lock of their own: a worker
+    orphaned by `kill -9` of the indexer must not keep the index locked.
+    """
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or not parallel:
+        yield None
+        return
+    _warm_up()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=count, initializer=store.release_inherited_locks) as pool:
+        yield pool
+
+
+def _prepared(jobs: Iterator[Job], pool: Any) -> Iterator[tuple[Job, Any]]:
+    """Each job with its analysis result, from the worker pool when there is one.
 
     Batches keep a bounded number of articles in flight (Pool.imap would read ahead without
     limit), so memory stays flat however large the corpus.
     """
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or not parallel:
+    if pool is None:
         for job in jobs:
             yield job, _prepare_safely(job)
         return
-    _warm_up()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes=count) as pool:
-        in_flight: deque[tuple[list[Job], Any]] = deque()
-        for batch in _batches(jobs, BATCH_SIZE):
-            in_flight.append((batch, pool.map_async(_prepare_safely, batch, chunksize=8)))
-            if len(in_flight) > 2:
-                done, results = in_flight.popleft()
-                yield from zip(done, results.get())
-        while in_flight:
+    in_flight: deque[tuple[list[Job], Any]] = deque()
+    for batch in _batches(jobs, BATCH_SIZE):
+        in_flight.append((batch, pool.map_async(_prepare_safely, batch, chunksize=8)))
+        if len(in_flight) > 2:
             done, results = in_flight.popleft()
             yield from zip(done, results.get())
+    while in_flight:
+        done, results = in_flight.popleft()
+        yield from zip(done, results.get())
 
 
 def _batches(items: Iterator[Job], size: int) -> Iterator[list[Job]]:

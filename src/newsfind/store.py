@@ -316,6 +316,19 @@ def remove_old_manifests(gen_dir: Path, live: int) -> None:
 
 # --- the lock ------------------------------------------------------------------------
 
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def release_inherited_locks() -> None:
+    """In a forked child: close the lock's file descriptor, so the lock dies with the parent."""
+    for fd in list(_HELD_LOCK_FDS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCK_FDS.clear()
+
+
 @contextmanager
 def writer_lock(index_dir: Path, wait: float | None = None) -> Iterator[None]:
     """One writer at a time. flock dies with its process, so a killed indexer leaves no lock."""
@@ -343,8 +356,10 @@ def writer_lock(index_dir: Path, wait: float | None = None) -> Iterator[None]:
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        _HELD_LOCK_FDS.add(handle.fileno())
         yield
     finally:
+        _HELD_LOCK_FDS.discard(handle.fileno())
         handle.close()
 
 
