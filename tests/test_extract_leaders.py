@@ -118,3 +118,21 @@ KNOWN = ["Sanae Takaichi", "Lee Jae-myung", "Shigeru Ishiba", "Fumio Kishida", "
 )
 def test_resolve_leader_matches_full_names_and_single_names(query: str, expected: list[str]) -> None:
     assert resolve_leader(query, KNOWN) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("Chelsea führt die Premier League an.", "de"),
+        ("Der Präsident Serbiens reiste nach Brüssel.", "de"),
+        ("Das sagte der Minister. Mehr Details gab es nicht.", "de"),
+        ("Sie warfen dem Minister Zynismus vor.", "de"),
+        ("Labour's Frank Field MP said the Secretary I would resign.", "en"),
+    ],
+)
+def test_words_after_a_role_that_are_no_names_are_ignored(sentence: str, lang: str) -> None:
+    assert extract_leaders("", sentence, lang) == ()
+
+
+def test_names_with_letters_beyond_latin_1_are_kept_whole() -> None:
+    assert extract_leaders("", "Präsident Recep Tayyip Erdoğan sprach in Ankara.", "de") == ("Recep Tayyip Erdoğan",)

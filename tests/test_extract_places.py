@@ -133,3 +133,18 @@ def test_extract_metadata_never_raises(title: str, body: str, lang: str) -> None
     result = extract_metadata(title, body, lang)
     assert isinstance(result, Metadata)
     assert all(isinstance(p, str) and p for p in result.places)
+
+
+def test_world_capital_beats_a_small_namesake_in_the_article_country() -> None:
+    body = "The US team, coached in Texas and Florida, won two upsets in Athens last summer."
+    assert "Athens" in extract_places("US athletes", body, "en")
+    assert place_country("Athens") == "Greece"
+
+
+def test_short_capitals_word_is_an_acronym_not_a_town() -> None:
+    body = "WASHINGTON, Feb 26 - A study from the Government Accounting Office (GAO) is due."
+    assert extract_places("GAO STUDY", body, "en") == ("Washington",)
+
+
+def test_town_that_is_a_first_name_is_not_a_place() -> None:
+    assert "Gary" not in extract_places("Tore", "Die Tore erzielten Alexis Sanchez und Gary Medel in Santiago de Chile.", "de")

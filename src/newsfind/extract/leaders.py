@@ -15,7 +15,7 @@ DATA_DIR = Path(__file__).parent / "data"
 MAX_NAME_WORDS = 3
 TITLE_WEIGHT = 2.0
 # A name word: capitalised, may carry a hyphenated syllable ("Jae-myung", "Ho-young").
-_NAME_WORD = r"[A-ZÄÖÜÉÈÁÓÍÚ][a-zäöüßéèáóíúñçâêôîû'’]*(?:-[A-Za-zäöüéèáóíú][a-zäöüßéèáóíú]*)?"
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:[^\W\d_]|['’])*(?:-[^\W\d_]+)?"
 # Words of one name: a space, or a stray full stop from damaged text ("Fumio. Kishida").
 _NAME = rf"{_NAME_WORD}(?:(?:\.?[ \t]+|[ \t]*\n[ \t]*){_NAME_WORD}){{0,{MAX_NAME_WORDS + 1}}}"
 _WORD_SPLIT = re.compile(r"\.?\s+")
@@ -85,7 +85,12 @@ def _role_at(word: str, previous: list[str]) -> Role | None:
 
 @lru_cache(maxsize=1)
 def _name_stopwords() -> frozenset[str]:
-    return frozenset(_lines("name_stopwords.txt"))
+    return frozenset(line for line in _lines("name_stopwords.txt") if not line.startswith("-"))
+
+
+@lru_cache(maxsize=1)
+def _noun_endings() -> tuple[str, ...]:
+    return tuple(line[1:] for line in _lines("name_stopwords.txt") if line.startswith("-"))
 
 
 @lru_cache(maxsize=1)
@@ -122,11 +127,19 @@ def _clean_name(raw: str, is_place: "PlaceCheck") -> list[str]:
     words: list[str] = []
     for word in _WORD_SPLIT.split(raw.strip()):
         plain = _POSSESSIVE.sub("", word.rstrip("."))
-        if plain.lower() in _name_stopwords() or is_place(plain) or _is_role_word(plain):
+        acronym = len(plain) > 1 and plain.isupper()  # "MP", "CEO" follow a name, they are not part of it
+        lower = plain.lower()
+        # Long unhyphenated words only: "Myung" and "Ho-young" also end in "ung".
+        noun = len(plain) >= 7 and "-" not in plain and lower.endswith(_noun_endings())
+        if acronym or noun or lower in _name_stopwords():
+            break
+        if is_place(plain) or _is_role_word(plain):
             break
         words.append(plain)
         if len(words) == MAX_NAME_WORDS:
             break
+    if len(words) == 1 and len(words[0]) <= 2:
+        return []  # an initial or a regnal number ("I") is no name
     return _korean_form(words)
 
 
@@ -148,7 +161,9 @@ class PlaceCheck:
 
     def __call__(self, word: str) -> bool:
         if word not in self._seen:
-            self._seen[word] = word.lower() not in _korean_surnames() and self._is_prominent_place(word)
+            # German genitive: "Präsident Serbiens" names a country, not a person.
+            self._seen[word] = word.lower() not in _korean_surnames() and (
+                self._is_prominent_place(word) or (word.endswith("s") and self._is_prominent_place(word[:-1])))
         return self._seen[word]
 
 
@@ -212,7 +227,9 @@ def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str]]]:
         previous = (previous + [match.group().rstrip(".").lower()])[-3:]
         if role is None:
             continue
-        if role.before:
+        # "..., sagte der Minister. Mehr ..." : a sentence end is no "Minister Mehr"
+        sentence_end = match.group().endswith(".") and not role.words[-1].endswith(".")
+        if role.before and not sentence_end:
             after = _NAME_AFTER_ROLE.match(text, match.end())
             words = _clean_name(after.group("name"), is_place) if after else []
             if words:
