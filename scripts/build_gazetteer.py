@@ -178,8 +178,8 @@ def main() -> None:
     places = list(country_places.values()) + cities(country_names, args.min_population) + subdivisions()
     places = disambiguate_names(apply_supplement(places, SUPPLEMENT))
     text = serialise(places)
-    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as handle:
-        handle.write(text)
+    # mtime=0: the same sources give the same bytes, so a rebuild shows no spurious diff.
+    args.out.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
     print(f"{len(places)} places, {len(text) // 1024} KB raw, {args.out.stat().st_size // 1024} KB gzip -> {args.out}")
 
 
