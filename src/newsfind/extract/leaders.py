@@ -243,7 +243,11 @@ def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str]]]:
 
 
 def rank_leaders(title: str, body: str, lang: str) -> list[tuple[str, float]]:
-    """(canonical name, salience) of every leader named, most salient first."""
+    """(canonical name, salience) of every leader named, most salient first.
+
+    The role table holds both languages, so lang is not needed yet; it keeps one signature
+    with the other extractors.
+    """
     if _is_caps(title):
         title = ""  # wire headlines in capitals: no case to tell names from words
     text = f"{title}\n{body}"
@@ -263,7 +267,7 @@ def rank_leaders(title: str, body: str, lang: str) -> list[tuple[str, float]]:
         if owner is None:
             people.setdefault(leader_key(word), []).append(word)
             first.setdefault(leader_key(word), position)
-    scores = {key: _salience(canonical_leader(variants), text, title, lang) for key, variants in people.items()}
+    scores = {key: _salience(canonical_leader(variants), text, title) for key, variants in people.items()}
     order = sorted(people, key=lambda key: (-scores[key], first[key]))
     return [(canonical_leader(people[key]), scores[key]) for key in order]
 
@@ -280,7 +284,8 @@ def _mention_pattern(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(word)}(?:s|['’]s)?(?![\w-])")
 
 
-def _salience(name: str, text: str, title: str, lang: str) -> float:
+def _salience(name: str, text: str, title: str) -> float:
+    """Mentions of the family name anywhere, title mentions counting double."""
     words = name.split()
     family = surname(words)
     pattern = _mention_pattern(family)
