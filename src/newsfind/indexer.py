@@ -307,6 +307,7 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
                 whole_file_failed = whole_file_failed or (record.line is None and not ids)
                 continue
             if not _claim(record.id, source, seen, problem):
+                had_problems = True  # read again next run, so the warning repeats
                 continue
             ids.append(record.id)
             old = manifest.articles.get(record.id)

@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -222,10 +223,7 @@ def index_exists(index_dir: Path) -> bool:
 
 def new_generation_dir(index_dir: Path) -> Path:
     index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
-    path = index_dir / stamp
-    path.mkdir()
-    return path
+    return Path(tempfile.mkdtemp(prefix=f"gen-{time.strftime('%Y%m%d-%H%M%S')}-", dir=index_dir))
 
 
 def _write_atomic(path: Path, text: str) -> None:

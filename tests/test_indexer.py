@@ -1,0 +1,284 @@
+"""Safe reindexing and bad input: locking, versions, damage, and messy article folders."""
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsfind import store
+from newsfind.cli import app
+from newsfind.errors import IndexDamaged, IndexLocked, IndexVersionMismatch
+from newsfind.indexer import check_index, index_paths
+from newsfind.query import open_index
+
+from conftest import ARTICLES
+
+runner = CliRunner()
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def ids(index: Path) -> set[str]:
+    with open_index(index) as news:
+        return {hit.id for hit in news.iter_search("*")}
+
+
+@pytest.fixture
+def built(articles_copy: Path, tmp_path: Path) -> Path:
+    index = tmp_path / "index"
+    index_paths([articles_copy], index)
+    return index
+
+
+# --- locking, versions, damage ------------------------------------------------------------
+
+def test_second_writer_waits_then_fails_naming_the_process(built: Path, articles_copy: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
+    with store.writer_lock(built):
+        started = time.monotonic()
+        code, _, err = cli("index", str(articles_copy), "--index", str(built))
+        assert time.monotonic() - started >= 0.3
+    assert code == 1 and f"being updated by process {os.getpid()}" in err
+
+
+def test_lock_is_free_again_after_the_holder_finishes(built: Path, articles_copy: Path) -> None:
+    with store.writer_lock(built):
+        pass
+    assert index_paths([articles_copy], built).unchanged == 5
+
+
+def test_search_works_while_the_index_is_locked_for_writing(built: Path) -> None:
+    with store.writer_lock(built):
+        code, out, _ = cli("search", "Gipfel", "--index", str(built), "--format", "ids")
+    assert code == 0 and "001_198eb1c213479033" in out
+
+
+def test_other_format_version_asks_for_rebuild(built: Path) -> None:
+    gen = store.live_generation(built)
+    (gen / store.FORMAT_FILE).write_text(json.dumps({"format": 999}), encoding="utf-8")
+    with pytest.raises(IndexVersionMismatch, match="--rebuild"):
+        open_index(built)
+    code, _, err = cli("search", "Korea", "--index", str(built))
+    assert code == 1 and "newsfind index --rebuild" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("damage", ["delete-segment", "truncate-segment", "delete-generation"])
+def test_damaged_index_gives_a_clear_error(built: Path, damage: str) -> None:
+    gen = store.live_generation(built)
+    segment = next(p for p in gen.iterdir() if p.suffix == ".seg")
+    if damage == "delete-segment":
+        segment.unlink()
+    elif damage == "truncate-segment":
+        segment.write_bytes(segment.read_bytes()[:100])
+    else:
+        shutil.rmtree(gen)
+    with pytest.raises(IndexDamaged, match="--rebuild"):
+        with open_index(built) as news:
+            news.search("Korea")
+    code, _, err = cli("search", "Korea", "--index", str(built))
+    assert code == 1 and "damaged" in err and "Traceback" not in err
+
+
+def test_rebuild_repairs_a_damaged_index(built: Path, articles_copy: Path) -> None:
+    gen = store.live_generation(built)
+    next(p for p in gen.iterdir() if p.suffix == ".seg").unlink()
+    report = index_paths([articles_copy], built, rebuild=True)
+    assert report.added == 5 and len(ids(built)) == 5
+
+
+def test_interrupted_rebuild_leaves_previous_index_live(built: Path, articles_copy: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "switch_generation", crash)
+    (articles_copy / "extra.txt").write_text("Extra\nMehr Text über Seoul.", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        index_paths([articles_copy], built, rebuild=True)
+    assert len(ids(built)) == 5
+    assert [p.name for p in built.iterdir() if p.name.startswith("gen-")] == [store.live_generation(built).name]
+
+
+def test_check_reports_drift_and_exit_1(built: Path, articles_copy: Path) -> None:
+    assert not check_index(built, [articles_copy]).drift
+    (articles_copy / "000_6a60c3fcf6a5c866.txt").write_text("Changed\nNew text.", encoding="utf-8")
+    (articles_copy / "004_a4737b3ecd6f7523.txt").unlink()
+    (articles_copy / "new.txt").write_text("New\nText.", encoding="utf-8")
+    report = check_index(built, [articles_copy])
+    assert [Path(p).name for p in report.changed_files] == ["000_6a60c3fcf6a5c866.txt"]
+    assert [Path(p).name for p in report.missing_files] == ["004_a4737b3ecd6f7523.txt"]
+    assert [Path(p).name for p in report.new_files] == ["new.txt"]
+    code, out, _ = cli("check", str(articles_copy), "--index", str(built))
+    assert code == 1 and "drift found" in out
+    index_paths([articles_copy], built)
+    code, out, _ = cli("check", str(articles_copy), "--index", str(built))
+    assert code == 0 and out.strip().endswith("ok")
+
+
+def test_moved_file_reuses_its_metadata(built: Path, articles_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfind.indexer as indexer
+
+    calls: list[str] = []
+    real = indexer.find_metadata
+    monkeypatch.setattr(indexer, "find_metadata", lambda article: calls.append(article.id) or real(article))
+    (articles_copy / "001_198eb1c213479033.txt").rename(articles_copy / "renamed.txt")
+    report = index_paths([articles_copy], built)
+    assert (report.added, report.removed, report.unchanged) == (1, 1, 4)
+    assert calls == []  # the moved article was not analysed again
+    with open_index(built) as news:
+        assert news.get("renamed").date == "2026-01-13"
+
+
+def test_unchanged_files_are_not_read_again(built: Path, articles_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfind.indexer as indexer
+
+    monkeypatch.setattr(indexer, "load_file", lambda *a, **k: pytest.fail("re-read an unchanged file"))
+    assert index_paths([articles_copy], built).unchanged == 5
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+BAD_FILES = {
+    "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 40,
+    "invalid-utf8.txt": b"\xff\xfe\xfd\x80\x81 nonsense \xc3\x28\xa0\xa1" * 20,
+    "empty.txt": b"",
+    "broken-yaml.md": b"---\ntitle: [unclosed\ndate: 2026\n---\nBody",
+    "python-tag.md": b"---\ntitle: !!python/object/apply:os.system ['echo pwned']\n---\nBody",
+    "not-object.json": b'"just a string"',
+    "truncated.jsonl.gz": b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\xae\x05\x00",
+}
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_indexed(articles_copy: Path, tmp_path: Path) -> None:
+    for name, content in BAD_FILES.items():
+        (articles_copy / name).write_bytes(content)
+    code, out, err = cli("index", str(articles_copy), "--index", str(tmp_path / "idx"))
+    assert code == 0
+    for name in BAD_FILES:
+        assert name in err, f"{name} not reported"
+    assert out.startswith("5 added") and f"{len(BAD_FILES)} skipped" in out
+    assert "Traceback" not in err
+    code, _, _ = cli("index", str(articles_copy), "--index", str(tmp_path / "idx"), "--strict")
+    assert code == 1
+
+
+def test_good_variants_are_indexed(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub dir" / "Ümläut ördner").mkdir(parents=True)
+    (folder / "sub dir" / "Ümläut ördner" / "Gespräch über Köln.txt").write_text("Köln\nText.", encoding="utf-8")
+    (folder / "utf16.txt").write_bytes("Seoul\nGespräch in Seoul.".encode("utf-16"))
+    (folder / "latin1.txt").write_bytes("Südkorea\nBürger äußerten sich.".encode("latin-1"))
+    (folder / "title-only.txt").write_text("Nur ein Titel\n", encoding="utf-8")
+    (folder / "bom.md").write_bytes(b"\xef\xbb\xbf---\ntitle: Mit BOM\n---\nText")
+    (folder / "article.md").mkdir()  # a directory named like an article
+    (folder / "mixed.jsonl").write_text('{"id": "ok1", "title": "A", "body": "x"}\n[1, 2]\n{"id": "ok2", "title": "B", "body": "y"}\n',
+                                        encoding="utf-8")
+    report = index_paths([folder], tmp_path / "idx")
+    assert report.added == 7 and report.skipped == 1
+    assert any("mixed.jsonl:2" in p for p in report.problems)
+    assert "sub dir/Ümläut ördner/Gespräch über Köln" in ids(tmp_path / "idx")
+
+
+def test_alias_bomb_front_matter_is_bounded(tmp_path: Path) -> None:
+    levels = ["a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
+    for level in range(1, 10):
+        prev, name = chr(ord("a") + level - 1), chr(ord("a") + level)
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    (tmp_path / "bomb.md").write_text("---\n" + "\n".join(levels) + "\nplaces: *j\ntitle: Bomb\n---\nBody", encoding="utf-8")
+    started = time.monotonic()
+    report = index_paths([tmp_path / "bomb.md"], tmp_path / "idx")
+    assert time.monotonic() - started < 10
+    assert report.skipped == 1 and "places" in report.problems[0]
+
+
+def test_huge_file_is_indexed_capped_with_a_warning(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with open(big, "w", encoding="utf-8") as handle:
+        handle.write("Riesiger Artikel\n")
+        line = "Der Gipfel in Seoul war lang und die Abgeordneten redeten. " * 20 + "\n"
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(line)
+    notices: list[str] = []
+    report = index_paths([big], tmp_path / "idx", notice=notices.append)
+    assert report.added == 1
+    assert any("big.txt" in n and "MB" in n for n in notices)
+
+
+def test_unreadable_file_is_reported_and_the_rest_indexed(articles_copy: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = articles_copy / "secret.txt"
+    secret.write_text("Secret\nText", encoding="utf-8")
+    real_open = builtins.open
+
+    def guarded_open(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith("secret.txt"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    report = index_paths([articles_copy], tmp_path / "idx")
+    assert report.added == 5 and report.skipped == 1
+    assert "secret.txt" in report.problems[0] and "Permission denied" in report.problems[0]
+
+
+def test_file_vanishing_during_the_run_is_reported(articles_copy: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfind.indexer as indexer
+
+    real_find = indexer.find_article_files
+
+    def find_then_delete(*args: object, **kwargs: object) -> object:
+        found = list(real_find(*args, **kwargs))  # type: ignore[arg-type]
+        (articles_copy / "002_8c1c7c0524206cdf.txt").unlink()
+        return iter(found)
+
+    monkeypatch.setattr(indexer, "find_article_files", find_then_delete)
+    report = index_paths([articles_copy], tmp_path / "idx")
+    assert report.added == 4 and report.skipped == 1 and "vanished" in report.problems[0]
+
+
+def test_fifo_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "ok.txt").write_text("OK\nText", encoding="utf-8")
+    result: dict[str, object] = {}
+    thread = threading.Thread(target=lambda: result.update(report=index_paths([folder], tmp_path / "idx")))
+    thread.start()
+    thread.join(20)
+    assert not thread.is_alive(), "indexing blocked on a FIFO"
+    report = result["report"]
+    assert report.added == 1 and report.skipped == 1  # type: ignore[attr-defined]
+
+
+def test_duplicate_id_outcome_is_the_same_on_every_run(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "b.json").write_text(json.dumps({"id": "dup", "title": "From B", "body": "b"}), encoding="utf-8")
+    (folder / "a.jsonl").write_text(json.dumps({"id": "dup", "title": "From A", "body": "a"}) + "\n", encoding="utf-8")
+    for _ in range(2):
+        report = index_paths([folder], tmp_path / "idx")
+        assert any("dup" in p and "a.jsonl" in p and "b.json" in p for p in report.problems)
+        with open_index(tmp_path / "idx") as news:
+            assert news.get("dup").title == "From A"
+
+
+def test_ids_that_look_like_paths_never_become_paths(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "x.json").write_text(json.dumps({"id": "../../etc/passwd", "title": "T", "body": "b"}), encoding="utf-8")
+    index_paths([folder], tmp_path / "idx")
+    with open_index(tmp_path / "idx") as news:
+        assert news.get("../../etc/passwd").title == "T"
+    assert not (tmp_path / "etc").exists()
