@@ -1,0 +1,97 @@
+"""Metadata in use: --place/--leader/--since filters, field queries, facets, stats, show."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsfind.cli import app
+from newsfind.indexer import index_paths
+from newsfind.query import open_index
+
+runner = CliRunner()
+
+
+def ids(index: Path, *args: str) -> list[str]:
+    result = runner.invoke(app, ["search", *args, "--index", str(index), "--format", "ids", "--all"])
+    assert result.exit_code == 0, result.stderr
+    return [line[:3] for line in result.stdout.split()]
+
+
+def test_place_filter_takes_any_spelling(shipped_index: Path) -> None:
+    for spelling in ("Tokio", "Tokyo", "tokyo", "TOKIO"):
+        assert sorted(ids(shipped_index, "Japan", "--place", spelling)) == ["000", "002", "004"]
+
+
+def test_place_filter_german_and_english_names_are_one_place(shipped_index: Path) -> None:
+    assert sorted(ids(shipped_index, "*", "--place", "Südkorea")) == sorted(ids(shipped_index, "*", "--place", "South Korea"))
+    assert sorted(ids(shipped_index, "*", "--place", "Suedkorea")) == sorted(ids(shipped_index, "*", "--place", "South Korea"))
+
+
+def test_leader_filter_spelling_variants_and_surname(shipped_index: Path) -> None:
+    assert sorted(ids(shipped_index, "*", "--leader", "Lee Jae Myung")) == ["001", "002", "003"]
+    assert sorted(ids(shipped_index, "*", "--leader", "lee jae-myung")) == ["001", "002", "003"]
+    assert sorted(ids(shipped_index, "*", "--leader", "Takaichi")) == ["000", "001", "003"]
+
+
+def test_two_filters_must_both_match(shipped_index: Path) -> None:
+    assert sorted(ids(shipped_index, "*", "--leader", "Takaichi", "--leader", "Lee Jae-myung")) == ["001", "003"]
+    assert ids(shipped_index, "*", "--place", "Tokio", "--place", "Nara") == []
+
+
+def test_date_filters(shipped_index: Path) -> None:
+    assert ids(shipped_index, "*", "--since", "2026-01-01") == ["001"]
+    assert ids(shipped_index, "*", "--until", "2025") == ["000"]
+    assert ids(shipped_index, "*", "--since", "2025-11", "--until", "2025-11") == ["000"]
+
+
+def test_field_queries(shipped_index: Path) -> None:
+    assert sorted(ids(shipped_index, "place:Tokio")) == ["000", "002", "004"]
+    assert sorted(ids(shipped_index, 'leader:"Lee Jae Myung"')) == ["001", "002", "003"]
+    assert ids(shipped_index, "date:2026-01") == ["001"]
+    assert sorted(ids(shipped_index, "lang:en")) == ["003", "004"]
+    assert "001" in ids(shipped_index, "title:Gipfeltreffen")
+
+
+def test_since_after_until_is_a_usage_error(shipped_index: Path) -> None:
+    result = runner.invoke(app, ["search", "*", "--since", "2026", "--until", "2025", "--index", str(shipped_index)])
+    assert result.exit_code == 2 and "after" in result.stderr
+
+
+def test_facets_count_places_leaders_and_months(shipped_index: Path) -> None:
+    with open_index(shipped_index) as news:
+        result = news.search("Korea", facets=True, limit=1)
+    assert result.facets is not None
+    places = dict(result.facets["places"])
+    assert places["Japan"] == result.total
+    assert ("2026-01", 1) in result.facets["months"]
+    out = runner.invoke(app, ["search", "Korea", "--facets", "--index", str(shipped_index)]).stdout
+    assert "Among all hits" in out and "Sanae Takaichi" in out
+
+
+def test_stats_counts_and_tops(shipped_index: Path) -> None:
+    result = runner.invoke(app, ["stats", "--index", str(shipped_index), "--format", "json"])
+    stats = json.loads(result.stdout)
+    assert stats["months"] == {"2025-11": 1, "2026-01": 1}
+    assert dict(stats["top_leaders"])["Lee Jae-myung"] == 3
+    assert dict(stats["top_places"])["Japan"] == 5
+
+
+def test_show_says_where_metadata_came_from(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: Treffen\ndate: 2024-05-01\nplaces: [Tokio]\n---\n"
+                                   "Bundeskanzler Olaf Scholz traf am 2. Mai 2024 in Berlin ein.", encoding="utf-8")
+    index_paths([tmp_path / "a.md"], tmp_path / "idx")
+    record = json.loads(runner.invoke(app, ["show", "a", "--index", str(tmp_path / "idx"), "--format", "json"]).stdout)
+    assert record["date"] == "2024-05-01" and record["origin"]["date"] == "file"
+    assert record["places"] == ["Tokyo"] and record["origin"]["places"] == "file"
+    assert "Olaf Scholz" in record["leaders"] and record["origin"]["leaders"] == "text"
+    text = runner.invoke(app, ["show", "a", "--index", str(tmp_path / "idx")]).stdout
+    assert "(from the file)" in text and "(extracted from the text)" in text
+
+
+def test_one_display_name_per_person_across_the_index(shipped_index: Path) -> None:
+    with open_index(shipped_index) as news:
+        assert news.get("002_8c1c7c0524206cdf").leaders.count("Lee Jae-myung") == 1
+        assert "Lee Jae Myung" not in news.get("003_075149ac7a1d900d").leaders
