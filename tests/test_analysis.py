@@ -16,6 +16,7 @@ from newsfind.analysis import (
     is_stopword,
     phrase_tokens,
     query_tokens,
+    query_words,
     translations,
 )
 
@@ -80,19 +81,34 @@ def test_english_analysis_does_not_fold_ae_oe_ue() -> None:
 # --- tokens, hyphens, positions, offsets ----------------------------------------------
 
 
-def test_hyphenated_word_indexed_whole_and_as_parts_at_one_position() -> None:
+def test_hyphenated_word_indexed_whole_and_parts_at_consecutive_positions() -> None:
     tokens = index_tokens(DE_SHUTTLE, "de")
-    shuttle = [t for t in tokens if t[0] in {"shuttlediplomati", "shuttl", "diplomati"}]
-    assert {t[0] for t in shuttle} == {"shuttlediplomati", "shuttl", "diplomati"}
-    assert len({t[1] for t in shuttle}) == 1
-    assert {DE_SHUTTLE[t[2] : t[3]] for t in shuttle} == {"Shuttle-Diplomatie"}
+    shuttle = {t[0]: t[1] for t in tokens if t[0] in {"shuttlediplomati", "shuttl", "diplomati"}}
+    assert set(shuttle) == {"shuttlediplomati", "shuttl", "diplomati"}
+    # joined and first part at one position, the second part at the next: phrases see
+    # "Shuttle-Diplomatie" like "Shuttle Diplomatie"
+    assert shuttle["shuttlediplomati"] == shuttle["shuttl"] == shuttle["diplomati"] - 1
+    spans = {DE_SHUTTLE[t[2] : t[3]] for t in tokens if t[0] in shuttle}
+    assert spans == {"Shuttle-Diplomatie"}
 
 
 def test_whole_word_term_comes_first_at_each_position() -> None:
     tokens = index_tokens("Japan-Südkorea-Beziehungen", "de")
-    assert tokens[0][0] == single_term("Japan-Südkorea-Beziehungen", "de")
+    assert tokens[0][0] == query_words("Japan-Südkorea-Beziehungen", "de")[0].whole
     assert {"japan", "sudkorea", "bezieh"} <= set(terms(tokens))
-    assert {t[1] for t in tokens} == {0}
+    assert {t[1] for t in tokens} == {0, 1, 2}
+    assert [t[0] for t in phrase_tokens("Japan-Südkorea-Beziehungen", "de")] == ["japan", "sudkorea", "bezieh"]
+
+
+def test_hyphenated_phrase_matches_spaced_text_positions() -> None:
+    text = "Präsident Lee Jae Myung und Präsident Lee Jae-myung"
+    first = {}
+    for term, position, _, _ in index_tokens(text, "de"):
+        first.setdefault(position, set()).add(term)
+    for query in ("Lee Jae-myung", "Lee Jae Myung"):
+        phrase = terms(phrase_tokens(query, "de"))
+        hits = [p for p in first if all(phrase[i] in first.get(p + i, set()) for i in range(len(phrase)))]
+        assert len(hits) == 2, query
 
 
 def test_query_of_hyphenated_name_equals_spaced_name() -> None:
@@ -162,6 +178,36 @@ def test_kohlebergwerksunglueck_splits_into_kohle_bergwerk_unglueck() -> None:
     found = index_terms("Das Kohlebergwerksunglück forderte Opfer", "de")
     for part in ("Kohle", "Bergwerk", "Unglück"):
         assert single_term(part, "de") in found
+
+
+def test_compound_query_whole_or_atoms_are_all_indexed_for_longer_compound() -> None:
+    # issue 4: query Kohlebergwerk split kohle|berg|werk, text Kohlebergwerksunglück kohle|bergwerk|unglück
+    found = index_terms("Das Kohlebergwerksunglück forderte Opfer", "de")
+    for query in ("Kohlebergwerk", "Bergwerk", "Kohle", "Berg", "Werk"):
+        word = query_words(query, "de")[0]
+        assert word.whole in found, query
+        assert set(word.atoms) <= found, query
+
+
+def test_parts_of_parts_and_sub_compounds_are_indexed() -> None:
+    found = index_terms("Das letzte Braunkohlekraftwerk geht vom Netz", "de")
+    for query in ("Braunkohle", "Kraftwerk", "Kohlekraftwerk", "Braun", "Kohle"):
+        assert query_words(query, "de")[0].whole in found, query
+
+
+def test_query_words_give_whole_term_and_atoms() -> None:
+    words = query_words("Lee Jae-myung Kohlebergwerk", "de")
+    assert [w.surface for w in words] == ["Lee", "Jae-myung", "Kohlebergwerk"]
+    assert words[1].atoms == tuple(terms(query_tokens("Jae Myung", "de")))
+    assert words[2].atoms == tuple(terms(query_tokens("Kohle Berg Werk", "de")))
+    assert words[2].whole == single_term("Kohlebergwerk", "de")
+
+
+def test_single_words_without_stopwords_get_their_language() -> None:
+    for word in ("Suedkorea", "Kohlebergwerk", "Gipfel", "Tokio", "Oesterreich"):
+        assert detect_language(word) == "de", word
+    for word in ("Tokyo", "summit", "ceasefire", "coal mine"):
+        assert detect_language(word) == "en", word
 
 
 def test_raketenprogramme_parts_match_rakete_and_programm() -> None:

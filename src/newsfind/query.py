@@ -18,7 +18,8 @@ from typing import Any
 from whoosh import query as wq
 
 from . import store
-from .analysis import LANGS, detect_language, index_tokens, is_stopword, phrase_tokens, query_tokens, translations
+from .analysis import (LANGS, detect_language, index_tokens, is_stopword, phrase_tokens, query_tokens, query_words,
+                       translations)
 from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
 
 MAX_QUERY_CHARS = 2000
@@ -26,6 +27,8 @@ FIELDS = ("title", "place", "leader", "lang", "date")
 SORTS = ("relevance", "date", "-date")
 CROSS_LANGUAGE_BOOST = 0.4  # translations rank below same-language matches
 OTHER_LANGUAGE_BOOST = 0.6  # the other analysis of a query whose language is clear
+PARTS_BOOST = 0.5  # a compound's parts found apart rank below the compound itself
+MAX_TRANSLATED_WORDS = 3  # longest run of query words looked up as one term ("prime minister")
 SNIPPET_CHARS = 200
 
 
@@ -139,6 +142,17 @@ class Phrase(Node):
 @dataclass(frozen=True)
 class Every(Node):
     pass
+
+
+@dataclass(frozen=True)
+class Words(Node):
+    """Consecutive plain words with a translation as a whole ("coal mine" -> Kohlebergwerk)."""
+
+    children: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(child.text for child in self.children)
 
 
 @dataclass(frozen=True)
@@ -307,18 +321,32 @@ def _text_fields(lang: str, field_name: str | None) -> list[str]:
     return [store.text_field(lang, part) for part in parts]
 
 
-def _word_query(text: str, lang: str, field_name: str | None, ctx: _Context, boost: float) -> wq.Query | None:
-    terms = [t[0] for t in query_tokens(text, lang)]
-    if not ctx.keep_stopwords.get(lang, False):
-        terms = [t for t in terms if not is_stopword(t, lang)]
-    if not terms:
-        return None
-    ctx.terms[lang].update(terms)
-    fields = _text_fields(lang, field_name)
+def _term_query(term: str, fields: list[str], boost: float) -> wq.Query:
     # boosts go on the terms: that is where Whoosh's BM25F applies them
-    parts = [wq.Or([wq.Term(f, t, boost=boost) for f in fields]) if len(fields) > 1
-             else wq.Term(fields[0], t, boost=boost) for t in terms]
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+    if len(fields) == 1:
+        return wq.Term(fields[0], term, boost=boost)
+    return wq.Or([wq.Term(f, term, boost=boost) for f in fields])
+
+
+def _word_query(text: str, lang: str, field_name: str | None, ctx: _Context, boost: float) -> wq.Query | None:
+    """Every surface word must match: by its whole term, or (ranked lower) by all its atoms,
+    so Bergwerk finds Kohlebergwerksunglück and Gipfeltreffen finds "Treffen am Gipfel"."""
+    words = query_words(text, lang)
+    if not ctx.keep_stopwords.get(lang, False):
+        words = [w for w in words if not is_stopword(w.surface, lang)]
+    if not words:
+        return None
+    fields = _text_fields(lang, field_name)
+    required: list[wq.Query] = []
+    for word in words:
+        ctx.terms[lang].update((word.whole, *word.atoms))
+        whole = _term_query(word.whole, fields, boost)
+        if word.atoms == (word.whole,):
+            required.append(whole)
+            continue
+        atoms = [_term_query(atom, fields, boost * PARTS_BOOST) for atom in dict.fromkeys(word.atoms)]
+        required.append(wq.Or([whole, atoms[0] if len(atoms) == 1 else wq.And(atoms)]))
+    return required[0] if len(required) == 1 else wq.And(required)
 
 
 def _phrase_query(text: str, lang: str, field_name: str | None, ctx: _Context, boost: float) -> wq.Query | None:
@@ -334,22 +362,60 @@ def _phrase_query(text: str, lang: str, field_name: str | None, ctx: _Context, b
     return wq.Or([wq.Phrase(f, terms, boost=boost) for f in _text_fields(lang, field_name)])
 
 
-def _text_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
-    build = _phrase_query if isinstance(node, Phrase) else _word_query
+def _text_query(node: Word | Phrase | Words, ctx: _Context) -> wq.Query:
+    if isinstance(node, Word) and _dropped_stopword(node.text, ctx):
+        return wq.NullQuery
     options: list[wq.Query] = []
+    if isinstance(node, Words):
+        words = [q for q in (compile_node(child, ctx) for child in node.children) if q is not wq.NullQuery]
+        if words:
+            options.append(words[0] if len(words) == 1 else wq.And(words))
     for lang, weight in ctx.weights.items():
-        direct = build(node.text, lang, node.field, ctx, weight)
-        if direct is not None:
-            options.append(direct)
+        if not isinstance(node, Words):
+            build = _phrase_query if isinstance(node, Phrase) else _word_query
+            direct = build(node.text, lang, node.field, ctx, weight)
+            if direct is not None:
+                options.append(direct)
         for other_text in _general_translations(node.text, lang):
             other = next(o for o in LANGS if o != lang)
             translated = _phrase_query if " " in other_text.strip() else _word_query
-            extra = translated(other_text, other, node.field, ctx, weight * CROSS_LANGUAGE_BOOST)
+            extra = translated(other_text, other, _field_of(node), ctx, weight * CROSS_LANGUAGE_BOOST)
             if extra is not None:
                 options.append(extra)
     if not options:
         return wq.NullQuery
     return options[0] if len(options) == 1 else wq.Or(options)
+
+
+def _field_of(node: Word | Phrase | Words) -> str | None:
+    return node.children[0].field if isinstance(node, Words) else node.field
+
+
+def _dropped_stopword(text: str, ctx: _Context) -> bool:
+    """A stopword of the query's language is left out unless the query is only stopwords,
+    in every analysis: in 'Die Gipfeltreffen' the English 'die' must not be required."""
+    lang = ctx.query_lang
+    return lang is not None and not ctx.keep_stopwords.get(lang, False) and is_stopword(text, lang)
+
+
+def _translatable_runs(children: Sequence[Node]) -> list[Node]:
+    """Children with runs of consecutive plain words that translate as a whole grouped as Words."""
+    grouped: list[Node] = []
+    i = 0
+    while i < len(children):
+        for n in range(min(MAX_TRANSLATED_WORDS, len(children) - i), 1, -1):
+            run = children[i : i + n]
+            if all(isinstance(c, Word) and c.field == run[0].field and c.field in (None, "title")  # type: ignore[attr-defined]
+                   for c in run):
+                text = " ".join(c.text for c in run)  # type: ignore[attr-defined]
+                if any(translations(text, lang) for lang in LANGS):
+                    grouped.append(Words(tuple(run)))  # type: ignore[arg-type]
+                    i += n
+                    break
+        else:
+            grouped.append(children[i])
+            i += 1
+    return grouped
 
 
 def _general_translations(text: str, lang: str) -> list[str]:
@@ -384,14 +450,17 @@ def _field_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
 def compile_node(node: Node, ctx: _Context) -> wq.Query:
     if isinstance(node, Every):
         return wq.Every()
+    if isinstance(node, Words):
+        return _text_query(node, ctx)
     if isinstance(node, (Word, Phrase)):
         return _text_query(node, ctx) if node.field in (None, "title") else _field_query(node, ctx)
     if isinstance(node, Not):
         return wq.AndNot(wq.Every(), compile_node(node.child, ctx))
     if isinstance(node, Or):
-        return wq.Or([compile_node(child, ctx) for child in node.children])
+        options = [q for q in (compile_node(child, ctx) for child in node.children) if q is not wq.NullQuery]
+        return wq.NullQuery if not options else options[0] if len(options) == 1 else wq.Or(options)
     assert isinstance(node, And)
-    positive = [compile_node(c, ctx) for c in node.children if not isinstance(c, Not)]
+    positive = [compile_node(c, ctx) for c in _translatable_runs(node.children) if not isinstance(c, Not)]
     negative = [compile_node(c.child, ctx) for c in node.children if isinstance(c, Not)]
     positive = [q for q in positive if q is not wq.NullQuery] or ([wq.Every()] if negative else [wq.NullQuery])
     result = positive[0] if len(positive) == 1 else wq.And(positive)
@@ -402,7 +471,7 @@ def compile_node(node: Node, ctx: _Context) -> wq.Query:
 
 def _only_stopwords(node: Node, lang: str) -> bool:
     words = list(_words(node))
-    return bool(words) and all(is_stopword(t[0], lang) for w in words for t in query_tokens(w, lang))
+    return bool(words) and all(is_stopword(w.surface, lang) for text in words for w in query_words(text, lang))
 
 
 def _words(node: Node) -> Iterator[str]:

@@ -16,6 +16,7 @@ Contract for the core (see also the function docstrings):
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ._fold import fold_chars
@@ -100,19 +101,26 @@ def _term(word: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def _analyse_segment(segment: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """Surface segment -> (whole term, compound part terms, extra sub-compound terms)."""
+def _analyse_segment(segment: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Surface segment -> (whole term, compound part terms, extra index terms, atom terms).
+
+    Parts are the best split (what eval_compounds scores); extra terms the atoms and
+    sub-compounds (compound_spans); atoms the finest split, which a query must all match."""
     word = _fold_word(segment, lang)
     if not word:
-        return "", (), ()
+        return "", (), (), ()
     if lang != "de" or not word.isalpha():
-        return _term(word, lang), (), ()
-    from ._compounds import compound_spans, split_compound
+        whole = _term(word, lang)
+        return whole, (), (), (whole,)
+    from ._compounds import decompose
 
     word = _strip_genitive(word)
-    parts = tuple(_term(form, lang) for form, _, _ in split_compound(word))
-    extra = tuple(_term(span, lang) for span in compound_spans(word)[len(parts) :])
-    return _term(word, lang), parts, extra
+    whole = _term(word, lang)
+    parts, atoms, spans = decompose(word)
+    part_terms = tuple(_term(form, lang) for form in parts)
+    atom_terms = tuple(_term(form, lang) for form in atoms)
+    extra = tuple(_term(form, lang) for form in dict.fromkeys((*atoms, *spans)))
+    return whole, part_terms, extra, atom_terms or (whole,)
 
 
 def _segments(surface: str) -> list[str]:
@@ -129,50 +137,63 @@ def _dedupe(terms: list[str]) -> list[str]:
     return [t for t in dict.fromkeys(terms) if t]
 
 
+@dataclass(frozen=True)
+class _WordAnalysis:
+    whole: str  # the whole word's term (hyphenated words joined: jaemyung)
+    index_positions: tuple[tuple[str, ...], ...]  # index terms at each position the word takes
+    phrase_terms: tuple[str, ...]  # one term per position: what a phrase query asks for
+    atoms: tuple[str, ...]  # finest parts, which together stand for the word in a query
+
+
 @lru_cache(maxsize=50_000)
-def _word_terms(surface: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """(whole term, index-only part terms, query part terms) of one surface word."""
+def _word_terms(surface: str, lang: str) -> _WordAnalysis:
+    """How one surface word is indexed and queried.
+
+    A hyphenated word takes one position per part (Jae-myung: jaemyung+jae, myung), so that
+    phrases agree with the spaced spelling ("Lee Jae Myung"); dates and decimals keep one."""
     segments = _segments(surface)
     analysed = [_analyse_segment(s, lang) for s in segments]
     if len(segments) == 1:
-        whole, parts, extra = analysed[0]
-        return whole, (*parts, *extra), parts or (whole,)
+        whole, parts, extra, atoms = analysed[0]
+        terms = tuple(_dedupe([whole, *parts, *extra]))
+        return _WordAnalysis(whole, (terms,) if whole else (), (whole,) if whole else (), atoms if whole else ())
+    atoms = tuple(t for seg in analysed for t in (seg[3] or (seg[0],)) if t)
     if surface[0].isdigit() and not surface.isalnum() and _NUMBER_SEPARATORS.search(surface):
-        whole = fold_chars(surface)  # a date or decimal keeps its separators
-    else:
-        whole = _analyse_segment("".join(segments), lang)[0]
-    index_parts: list[str] = []
-    query_parts: list[str] = []
-    for seg_whole, parts, extra in analysed:
-        index_parts += [seg_whole, *parts, *extra]
-        query_parts += list(parts) or [seg_whole]
-    return whole, tuple(index_parts), tuple(query_parts)
+        whole = fold_chars(surface)  # a date or decimal keeps its separators, at one position
+        terms = _dedupe([whole, *(t for seg in analysed for t in (seg[0], *seg[1], *seg[2]))])
+        return _WordAnalysis(whole, (tuple(terms),), (whole,), atoms)
+    whole = _analyse_segment("".join(segments), lang)[0]
+    positions = [tuple(_dedupe([seg[0], *seg[1], *seg[2]])) for seg in analysed if seg[0]]
+    if not positions:
+        return _WordAnalysis("", (), (), ())
+    positions[0] = tuple(_dedupe([whole, *positions[0]]))
+    phrase = tuple(seg[0] for seg in analysed if seg[0])
+    return _WordAnalysis(whole, tuple(positions), phrase, atoms)
 
 
 def index_tokens(text: str, lang: str) -> list[Token]:
     """Tokens to index: per surface word, its whole term first, then its parts, same position.
 
-    Hyphenated words (Shuttle-Diplomatie) give the joined term and each part; German
-    compounds (Gipfeltreffen) also give their parts (gipfel, treff) and known sub-compounds.
-    Every token of a word carries the word's offsets, so highlighting marks the surface word.
-    Positions grow by one per surface word. Stopwords are kept.
+    German compounds (Gipfeltreffen) also give their parts (gipfel, treff), the parts' own
+    parts (Kohlebergwerksunglück: bergwerk, berg, werk) and sub-compounds (kohlebergwerk).
+    Hyphenated words (Shuttle-Diplomatie) take one position per part, the joined term at the
+    first. Every token of a word carries the word's offsets, so highlighting marks the
+    surface word. Stopwords are kept.
     """
     _check_lang(lang)
     tokens: list[Token] = []
     position = 0
     for surface, start, end in _surface_words(text):
-        whole, parts, _ = _word_terms(surface, lang)
-        terms = _dedupe([whole, *parts]) if parts else [whole] if whole else []
-        if not terms:
-            continue
-        tokens += [(term, position, start, end) for term in terms]
-        position += 1
+        for terms in _word_terms(surface, lang).index_positions:
+            tokens += [(term, position, start, end) for term in terms]
+            position += 1
     return tokens
 
 
 def query_tokens(text: str, lang: str) -> list[Token]:
-    """Tokens of a query: like index_tokens, but a hyphenated word or compound gives only its
-    parts, each at its own consecutive position ('Lee Jae-myung' == 'Lee Jae Myung').
+    """Tokens of a query: a hyphenated word or compound gives only its finest parts, each at
+    its own consecutive position ('Lee Jae-myung' == 'Lee Jae Myung'; Kohlebergwerk: kohl,
+    berg, werk). For the whole-word alternative see query_words.
 
     Parts of one surface word share that word's (startchar, endchar). Stopwords are kept;
     the core drops them from non-phrase queries with is_stopword.
@@ -181,22 +202,41 @@ def query_tokens(text: str, lang: str) -> list[Token]:
     tokens: list[Token] = []
     position = 0
     for surface, start, end in _surface_words(text):
-        for term in _word_terms(surface, lang)[2]:
-            if term:
-                tokens.append((term, position, start, end))
-                position += 1
+        for term in _word_terms(surface, lang).atoms:
+            tokens.append((term, position, start, end))
+            position += 1
     return tokens
 
 
+@dataclass(frozen=True)
+class QueryWord:
+    """One surface word of a query: it matches a text word with the same whole term, or one
+    holding all its atoms (compound parts, hyphen parts)."""
+
+    surface: str
+    whole: str
+    atoms: tuple[str, ...]
+
+
+def query_words(text: str, lang: str) -> list[QueryWord]:
+    """The surface words of a query with their whole term and atoms."""
+    _check_lang(lang)
+    words = []
+    for surface, _start, _end in _surface_words(text):
+        analysis = _word_terms(surface, lang)
+        if analysis.whole:
+            words.append(QueryWord(surface, analysis.whole, analysis.atoms))
+    return words
+
+
 def phrase_tokens(text: str, lang: str) -> list[Token]:
-    """One token per surface word, its whole term: the first index token at each position.
-    Use for phrase queries ('koreanischen Halbinsel'); addition to the agreed interface."""
+    """One token per position a word takes in the index: its whole term, or for a hyphenated
+    word each part's. Use for phrase queries ('koreanischen Halbinsel', "Lee Jae-myung")."""
     _check_lang(lang)
     tokens: list[Token] = []
     for surface, start, end in _surface_words(text):
-        whole = _word_terms(surface, lang)[0]
-        if whole:
-            tokens.append((whole, len(tokens), start, end))
+        for term in _word_terms(surface, lang).phrase_terms:
+            tokens.append((term, len(tokens), start, end))
     return tokens
 
 
@@ -260,5 +300,7 @@ __all__ = [
     "is_stopword",
     "phrase_tokens",
     "query_tokens",
+    "query_words",
+    "QueryWord",
     "translations",
 ]

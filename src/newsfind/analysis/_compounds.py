@@ -110,15 +110,45 @@ def split_compound(word: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((form, start, end) for form, _, start, end in best)
 
 
-def compound_spans(word: str) -> list[str]:
-    """Parts of a compound plus its known multi-part sub-compounds (Kohle|Bergwerk + Bergwerksunglück)."""
+MAX_ATOMS = 6  # bounds the sub-compounds of one word to 15 (contiguous runs of atoms)
+
+
+def _atoms(word: str) -> list[tuple[str, int, int]]:
+    """Finest split of a word: its compound parts, each split again where it is itself a
+    compound (Kohle|Bergwerk -> Kohle|Berg|Werk); (lexicon form, start, end) in word."""
     parts = split_compound(word)
-    spans = [form for form, _, _ in parts]
-    for i in range(len(parts)):
-        for j in range(i + 1, len(parts)):
-            if (i, j) == (0, len(parts) - 1):
-                continue  # that is the whole word
-            sub = word[parts[i][1] : parts[j][2]]
-            if german_zipf(sub) >= 2.5:
-                spans.append(sub)
-    return spans
+    if not parts:
+        return [(word, 0, len(word))]
+    atoms: list[tuple[str, int, int]] = []
+    for form, start, end in parts:
+        # a form may restore a dropped -e (Braunkohl- -> Braunkohle): clamp offsets to the word
+        atoms += [(sub, start + sub_start, min(start + sub_end, end)) for sub, sub_start, sub_end in _atoms(form)]
+    return atoms
+
+
+@lru_cache(maxsize=32_768)
+def decompose(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(top-level parts, atoms, sub-compounds) of a folded German word; all () for no compound.
+
+    Atoms are the finest split; sub-compounds every contiguous run of two or more atoms short of
+    the whole word, as spelled in it (Kohlebergwerksunglück: kohlebergwerk, bergwerk,
+    bergwerksunglück). Indexing all three makes any split of a query compound that coarsens
+    the atoms (Kohlebergwerk, Bergwerk, Berg) find the text compound.
+    """
+    parts = split_compound(word)
+    if not parts:
+        return (), (), ()
+    atoms = _atoms(word)
+    if len(atoms) > MAX_ATOMS:
+        atoms = [(form, start, end) for form, start, end in parts]
+    spans = [word[atoms[i][1] : atoms[j][2]]
+             for i in range(len(atoms)) for j in range(i + 1, len(atoms))
+             if (i, j) != (0, len(atoms) - 1)]
+    return tuple(form for form, _, _ in parts), tuple(form for form, _, _ in atoms), tuple(spans)
+
+
+def compound_spans(word: str) -> list[str]:
+    """Parts of a compound plus its atoms and sub-compounds (Kohle|Bergwerk|Unglück + Berg, Werk,
+    Kohlebergwerk, Bergwerksunglück), deduplicated, parts first."""
+    parts, atoms, spans = decompose(word)
+    return list(dict.fromkeys([*parts, *atoms, *spans]))

@@ -41,10 +41,19 @@ def detect(text: str) -> str:
 
 def _by_word_frequencies(text: str) -> str:
     """For texts without stopwords ('Rund zehn Prozent', 'summit Tokyo'): which language's
-    word list knows the words better. Loaded only for such texts."""
+    word list knows the words better. Loaded only for such texts. German words are also
+    looked up with transliterated umlauts (Suedkorea) and, when unknown to both lists, count
+    as German if they split as German compounds (Kohlebergwerk)."""
+    from ._compounds import split_compound
+    from ._lexicon import transliterate_german
+
     german, english = frequencies("de"), frequencies("en")
     balance = 0
     for match in _WORD.finditer(text[:1000]):
         word = fold_chars(match.group())
-        balance += german.get(word, 0) - english.get(word, 0)
+        in_german = german.get(word, 0) or german.get(transliterate_german(word), 0)
+        in_english = english.get(word, 0)
+        if not in_german and not in_english and split_compound(transliterate_german(word)):
+            in_german = 1
+        balance += in_german - in_english
     return "de" if balance > 0 else "en"
