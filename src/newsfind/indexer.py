@@ -5,9 +5,6 @@ hand finished postings to the one Whoosh writer. Progress reaches callers via ca
 """
 from __future__ import annotations
 
-import multiprocessing
-from collections import deque
-from contextlib import contextmanager
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -217,8 +214,9 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
     to_write = _scan(pending, manifest, seen, files, report, problem, notice, progress)
     jobs = _with_known_findings(to_write, manifest, ix)
-    with _worker_pool(workers, parallel=fresh or len(pending) > PARALLEL_THRESHOLD) as pool:
-        _write(ix, gen_dir, manifest, fresh, roots, seen, files, jobs, pool, report, problem)
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    parallel = count > 1 and (fresh or len(pending) > PARALLEL_THRESHOLD)
+    _write(ix, gen_dir, manifest, fresh, roots, seen, files, jobs, count if parallel else 0, report, problem)
     store.remove_old_manifests(gen_dir, manifest.generation)
     if fresh:
         store.switch_generation(gen_dir.parent, gen_dir)
@@ -226,26 +224,46 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
 
 
 def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots: list[str],
-           seen: dict[str, str], files: dict[str, list[Any]], jobs: Iterator[Job], pool: Any,
+           seen: dict[str, str], files: dict[str, list[Any]], jobs: Iterator[Job], shards: int,
            report: IndexReport, problem: Notice) -> None:
-    """Feed analysed articles to one Whoosh writer; deletions, manifest, then one commit."""
-    writer = store.writer(ix, fresh=fresh)
+    """Analyse and write the jobs (in ``shards`` processes, or here when 0); then deletions,
+    the manifest, and one commit."""
+
+    def record(summary: Any, writer: Any) -> None:
+        if isinstance(summary, BadArticle):
+            problem(summary.message)
+            report.skipped += 1
+            return
+        article_id, content_hash, source, abs_path, leaders = summary
+        if article_id in manifest.articles:
+            writer.delete_by_term("id", article_id)  # the old version, in an existing segment
+            report.updated += 1
+        else:
+            report.added += 1
+        manifest.articles[article_id] = [content_hash, source, abs_path, leaders]
+
+    segments: list[Any] = []
+    workers = None
+    if shards:
+        _warm_up()  # load analysis data once, before forking: the workers share it
+        workers = store.ShardWriters(gen_dir, shards, _analysed)
+    writer = store.writer(ix, fresh=fresh)  # after the fork: workers must not inherit its lock
     try:
-        for (article, _found), result in _prepared(jobs, pool):
-            if isinstance(result, BadArticle):
-                problem(result.message)
-                report.skipped += 1
-                continue
-            document, leaders = result
-            abs_path = os.path.abspath(article.source)
-            document.fields["doc"]["abs_path"] = abs_path
-            if article.id in manifest.articles:
-                writer.update_document(**document.fields)
-                report.updated += 1
-            else:
-                writer.add_document(**document.fields)
-                report.added += 1
-            manifest.articles[article.id] = [article.hash, article.source, abs_path, leaders]
+        if workers is not None:
+            for batch in _batches(jobs, BATCH_SIZE):
+                for summaries in workers.submit(batch):
+                    for summary in summaries:
+                        record(summary, writer)
+            remaining, segments = workers.finish()
+            for summaries in remaining:
+                for summary in summaries:
+                    record(summary, writer)
+        else:
+            for job in jobs:
+                fields, summary = _analysed(job)
+                if fields is not None:
+                    writer.add_document(**fields)
+                record(summary, writer)
         gone = [i for i, entry in manifest.articles.items() if i not in seen and _under(entry[2], roots)]
         for i in gone:
             writer.delete_by_term("id", i)
@@ -259,13 +277,30 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
         if report.added or report.updated or gone or fresh:
             manifest.generation = writer.generation
             store.write_manifest(gen_dir, manifest)  # before the commit: see write_manifest
-            writer.commit(merge=not fresh, optimize=False)
+            store.commit(writer, segments, merge=not fresh)
         else:
             writer.cancel()
             store.write_manifest(gen_dir, manifest)  # same generation, fresher file stats
     except BaseException:
-        writer.cancel()
+        if workers is not None:
+            workers.cancel()
+        try:
+            writer.cancel()
+        except Exception:  # noqa: BLE001 - a half-committed writer may not cancel; the original error matters
+            pass
         raise
+
+
+def _analysed(job: Job) -> tuple[dict[str, Any] | None, Any]:
+    """The writer's fields for one job and the summary the parent records (or the problem)."""
+    article, _findings = job
+    result = _prepare_safely(job)
+    if isinstance(result, BadArticle):
+        return None, result
+    document, leaders = result
+    abs_path = os.path.abspath(article.source)
+    document.fields["doc"]["abs_path"] = abs_path
+    return document.fields, (article.id, article.hash, article.source, abs_path, leaders)
 
 
 def _with_known_findings(articles: Iterator[Article], manifest: store.Manifest, ix: Any) -> Iterator[Job]:
@@ -343,44 +378,6 @@ def _stat(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns
-
-
-@contextmanager
-def _worker_pool(workers: int | None, parallel: bool) -> Iterator[Any]:
-    """Worker processes for analysis, or None for a small run.
-
-    Started before the Whoosh writer exists and holding no lock of their own: a worker
-    orphaned by `kill -9` of the indexer must not keep the index locked.
-    """
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or not parallel:
-        yield None
-        return
-    _warm_up()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes=count, initializer=store.release_inherited_locks) as pool:
-        yield pool
-
-
-def _prepared(jobs: Iterator[Job], pool: Any) -> Iterator[tuple[Job, Any]]:
-    """Each job with its analysis result, from the worker pool when there is one.
-
-    Batches keep a bounded number of articles in flight (Pool.imap would read ahead without
-    limit), so memory stays flat however large the corpus.
-    """
-    if pool is None:
-        for job in jobs:
-            yield job, _prepare_safely(job)
-        return
-    in_flight: deque[tuple[list[Job], Any]] = deque()
-    for batch in _batches(jobs, BATCH_SIZE):
-        in_flight.append((batch, pool.map_async(_prepare_safely, batch, chunksize=8)))
-        if len(in_flight) > 2:
-            done, results = in_flight.popleft()
-            yield from zip(done, results.get())
-    while in_flight:
-        done, results = in_flight.popleft()
-        yield from zip(done, results.get())
 
 
 def _batches(items: Iterator[Job], size: int) -> Iterator[list[Job]]:

@@ -428,3 +428,145 @@ def directory_size(path: Path) -> int:
 def writer(ix: Any, *, fresh: bool) -> Any:
     """A writer tuned for batch indexing: a big posting pool, no merge work on fresh builds."""
     return ix.writer(limitmb=256 if fresh else 128)
+
+
+# --- parallel segment writing ---------------------------------------------------------------
+
+class ShardWriters:
+    """Forked processes that each analyse articles and write their own Whoosh segment.
+
+    Whoosh's writer is pure Python; one per core makes posting writing parallel too. The
+    parent adds the finished segments to its own commit (as Whoosh's MpWriter does), so a
+    run is still one atomic commit. ``handle(job)`` runs in the child and returns
+    ``(fields or None, summary)``; summaries come back to the parent in order per batch.
+    """
+
+    def __init__(self, gen_dir: Path, count: int, handle: Any, limitmb: int = 96) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._jobs = context.Queue(maxsize=count * 2)
+        self._results = context.Queue()
+        self._pending = 0
+        parent = os.getpid()
+        self._processes = [
+            context.Process(target=_shard_main, args=(str(gen_dir), self._jobs, self._results, handle, parent, limitmb),
+                            daemon=True)
+            for _ in range(count)
+        ]
+        for process in self._processes:
+            process.start()
+
+    def submit(self, batch: list[Any]) -> Iterator[list[Any]]:
+        """Queue a batch (waiting while the workers are busy); yields summaries already done."""
+        import queue
+
+        while True:
+            try:
+                self._jobs.put(batch, timeout=0.05)
+                break
+            except queue.Full:
+                yield from self._ready(block=False)
+        self._pending += 1
+        yield from self._ready(block=False)
+
+    def _ready(self, block: bool) -> Iterator[list[Any]]:
+        import queue
+
+        while self._pending:
+            try:
+                kind, payload = self._results.get(block=block, timeout=1 if block else None)
+            except queue.Empty:
+                if block:
+                    self._check_alive()
+                    continue
+                return
+            if kind == "error":
+                raise RuntimeError(f"an indexing worker failed: {payload}")
+            self._pending -= 1
+            yield payload
+
+    def _check_alive(self) -> None:
+        dead = [p for p in self._processes if not p.is_alive() and p.exitcode not in (0, None)]
+        if dead:
+            raise RuntimeError(f"an indexing worker died (exit code {dead[0].exitcode})")
+
+    def finish(self) -> tuple[Iterator[list[Any]], list[Any]]:
+        """Summaries still outstanding, then the segments (call in this order)."""
+        segments: list[Any] = []
+
+        def remaining() -> Iterator[list[Any]]:
+            yield from self._ready(block=True)
+            for _ in self._processes:
+                self._jobs.put(None)
+            for _ in self._processes:
+                while True:
+                    kind, payload = self._results.get(timeout=600)
+                    if kind == "error":
+                        raise RuntimeError(f"an indexing worker failed: {payload}")
+                    if kind == "segment":
+                        if payload is not None:
+                            segments.append(payload)
+                        break
+            for process in self._processes:
+                process.join(timeout=60)
+
+        return remaining(), segments
+
+    def cancel(self) -> None:
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self._processes:
+            process.join(timeout=10)
+
+
+def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int, limitmb: int) -> None:
+    import queue
+
+    from whoosh.writing import SegmentWriter
+
+    release_inherited_locks()
+    try:
+        ix = whoosh_index.open_dir(gen_dir, schema=schema())
+        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        while True:
+            try:
+                batch = jobs.get(timeout=1)
+            except queue.Empty:
+                if os.getppid() != parent:  # the indexer was killed: do not linger
+                    os._exit(1)
+                continue
+            if batch is None:
+                break
+            summaries = []
+            for job in batch:
+                fields, summary = handle(job)
+                if fields is not None:
+                    writer.add_document(**fields)
+                summaries.append(summary)
+            results.put(("batch", summaries))
+        if writer._added:
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+            segment = None
+        # no tempstorage.destroy(): the directory is shared with the parent's writer
+        results.put(("segment", segment))
+    except BaseException as error:  # reported to the parent, which fails the run cleanly
+        results.put(("error", f"{type(error).__name__}: {error}"))
+        os._exit(1)
+
+
+def commit(writer: Any, segments: list[Any], *, merge: bool) -> None:
+    """Commit the writer's own changes plus segments written by ShardWriters, atomically."""
+    if not segments:
+        writer.commit(merge=merge, optimize=False)
+        return
+    final = writer._merge_segments(None, False, merge)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + segments)
+    writer._finish()
