@@ -607,8 +607,7 @@ class NewsIndex:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._ix, self._gen_dir = store.open_whoosh(self.index_dir)
-        self.manifest = store.read_manifest(self._gen_dir, store.index_generation_number(self._ix)) \
-            or store.Manifest()
+        self.leader_names, self.updated = store.read_names(self._gen_dir, store.index_generation_number(self._ix))
         self._searcher: Any = None
 
     def __enter__(self) -> NewsIndex:
@@ -632,7 +631,7 @@ class NewsIndex:
     def leader_display(self, names: Sequence[str]) -> tuple[str, ...]:
         from .extract import leader_key
 
-        shown = (self.manifest.leader_names.get(leader_key(n), n) for n in names)
+        shown = (self.leader_names.get(leader_key(n), n) for n in names)
         return tuple(dict.fromkeys(shown))
 
     def compile(self, text: str) -> tuple[wq.Query, _Context]:
@@ -640,7 +639,7 @@ class NewsIndex:
         weights = query_languages(plain_words(node))
         keep = {lang: _only_stopwords(node, lang) for lang in weights}
         words = plain_words(node)
-        ctx = _Context(weights, keep, self.manifest.leader_names,
+        ctx = _Context(weights, keep, self.leader_names,
                        query_lang=detect_language(" ".join(words)) if words else None)
         return compile_node(node, ctx), ctx
 
@@ -672,7 +671,7 @@ class NewsIndex:
             raise UsageError(f"invalid --limit {limit}: give a number of hits of 1 or more")
         compiled, ctx = self.compile(text)
         filter_query = build_filter(lang=lang, since=since, until=until, places=places, leaders=leaders,
-                                    leader_names=self.manifest.leader_names)
+                                    leader_names=self.leader_names)
         options: dict[str, Any] = {"limit": limit}
         if sort == "date":
             options["sortedby"] = "day_asc"
@@ -757,7 +756,7 @@ class NewsIndex:
             "top_places": places.most_common(20),
             "top_leaders": leaders.most_common(20),
             "size_bytes": store.directory_size(self._gen_dir),
-            "last_update": self.manifest.updated or None,
+            "last_update": self.updated or None,
         }
 
 

@@ -300,10 +300,27 @@ def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
     manifest.updated = time.time()
     text = json.dumps(manifest.to_json(), ensure_ascii=False, separators=(",", ":"))
     _write_atomic(_manifest_path(gen_dir, manifest.generation), text)
+    # searches need only the display names: a small file of their own keeps start-up fast
+    names = {"generation": manifest.generation, "updated": manifest.updated, "leader_names": manifest.leader_names}
+    _write_atomic(_names_path(gen_dir, manifest.generation), json.dumps(names, ensure_ascii=False))
+
+
+def _names_path(gen_dir: Path, generation: int) -> Path:
+    return gen_dir / f"names-{generation}.json"
+
+
+def read_names(gen_dir: Path, generation: int) -> tuple[dict[str, str], float]:
+    """Leader display names (key -> name) and the time of the last update, for searches."""
+    try:
+        data = json.loads(_names_path(gen_dir, generation).read_text(encoding="utf-8"))
+        return dict(data.get("leader_names", {})), float(data.get("updated", 0.0))
+    except (FileNotFoundError, ValueError, TypeError, AttributeError):
+        manifest = read_manifest(gen_dir, generation)
+        return (manifest.leader_names, manifest.updated) if manifest else ({}, 0.0)
 
 
 def remove_old_manifests(gen_dir: Path, live: int) -> None:
-    for path in gen_dir.glob("manifest-*.json"):
+    for path in [*gen_dir.glob("manifest-*.json"), *gen_dir.glob("names-*.json")]:
         try:
             generation = int(path.stem.split("-", 1)[1])
         except ValueError:
