@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,9 +215,11 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
     to_write = _scan(pending, manifest, seen, files, report, problem, notice, progress)
     jobs = _with_known_findings(to_write, manifest, ix)
+    # Worker processes pay off only for real work: look ahead before starting them.
+    head = list(islice(jobs, PARALLEL_THRESHOLD))
     count = workers if workers is not None else (os.cpu_count() or 1)
-    parallel = count > 1 and (fresh or len(pending) > PARALLEL_THRESHOLD)
-    _write(ix, gen_dir, manifest, fresh, roots, seen, files, jobs, count if parallel else 0, report, problem)
+    shards = count if count > 1 and len(head) == PARALLEL_THRESHOLD else 0
+    _write(ix, gen_dir, manifest, fresh, roots, seen, files, chain(head, jobs), shards, report, problem)
     store.remove_old_manifests(gen_dir, manifest.generation)
     if fresh:
         store.switch_generation(gen_dir.parent, gen_dir)

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,8 @@ from typing import Any
 from whoosh import query as wq
 
 from . import store
-from .analysis import (LANGS, detect_language, index_tokens, is_stopword, phrase_tokens, query_tokens, query_words,
-                       translations)
+from .analysis import (LANGS, detect_language, fold, index_tokens, is_stopword_word, phrase_tokens, query_tokens,
+                       query_words, surface_words, translations)
 from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
 
 MAX_QUERY_CHARS = 2000
@@ -333,7 +334,7 @@ def _word_query(text: str, lang: str, field_name: str | None, ctx: _Context, boo
     so Bergwerk finds Kohlebergwerksunglück and Gipfeltreffen finds "Treffen am Gipfel"."""
     words = query_words(text, lang)
     if not ctx.keep_stopwords.get(lang, False):
-        words = [w for w in words if not is_stopword(w.surface, lang)]
+        words = [w for w in words if not is_stopword_word(w.surface, lang)]
     if not words:
         return None
     fields = _text_fields(lang, field_name)
@@ -395,7 +396,7 @@ def _dropped_stopword(text: str, ctx: _Context) -> bool:
     """A stopword of the query's language is left out unless the query is only stopwords,
     in every analysis: in 'Die Gipfeltreffen' the English 'die' must not be required."""
     lang = ctx.query_lang
-    return lang is not None and not ctx.keep_stopwords.get(lang, False) and is_stopword(text, lang)
+    return lang is not None and not ctx.keep_stopwords.get(lang, False) and is_stopword_word(text, lang)
 
 
 def _translatable_runs(children: Sequence[Node]) -> list[Node]:
@@ -471,7 +472,7 @@ def compile_node(node: Node, ctx: _Context) -> wq.Query:
 
 def _only_stopwords(node: Node, lang: str) -> bool:
     words = list(_words(node))
-    return bool(words) and all(is_stopword(w.surface, lang) for text in words for w in query_words(text, lang))
+    return bool(words) and all(is_stopword_word(w.surface, lang) for text in words for w in query_words(text, lang))
 
 
 def _words(node: Node) -> Iterator[str]:
@@ -529,11 +530,22 @@ def highlight_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, in
     """Character spans of the surface words whose analysed terms were searched for."""
     if not terms or not text:
         return []
+    # Only words that contain (most of) a searched term can match: analysing just those keeps
+    # snippets cheap. Stems may end differently from the word ('countri'), hence the prefixes.
+    prefixes = {term[:max(3, len(term) - 2)] for term in terms}
     spans: list[tuple[int, int]] = []
-    for term, _pos, start, end in index_tokens(text, lang):
-        if term in terms and (not spans or spans[-1] != (start, end)):
+    for word, start, end in surface_words(text):
+        folded = _folded(word)
+        if not any(prefix in folded for prefix in prefixes):
+            continue
+        if any(term in terms for term, _pos, _start, _end in index_tokens(word, lang)):
             spans.append((start, end))
     return _merge(spans)
+
+
+@lru_cache(maxsize=50_000)
+def _folded(word: str) -> str:
+    return fold(word)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

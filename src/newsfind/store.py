@@ -504,12 +504,15 @@ class ShardWriters:
             yield payload
 
     def _check_alive(self) -> None:
-        dead = [p for p in self._processes if not p.is_alive() and p.exitcode not in (0, None)]
+        """Fail instead of waiting forever when a worker died without a word."""
+        dead = [p for p in self._processes if not p.is_alive() and p.exitcode != 0]
         if dead:
             raise RuntimeError(f"an indexing worker died (exit code {dead[0].exitcode})")
 
     def finish(self) -> tuple[Iterator[list[Any]], list[Any]]:
         """Summaries still outstanding, then the segments (call in this order)."""
+        import queue
+
         segments: list[Any] = []
 
         def remaining() -> Iterator[list[Any]]:
@@ -518,7 +521,11 @@ class ShardWriters:
                 self._jobs.put(None)
             for _ in self._processes:
                 while True:
-                    kind, payload = self._results.get(timeout=600)
+                    try:
+                        kind, payload = self._results.get(timeout=1)
+                    except queue.Empty:
+                        self._check_alive()
+                        continue
                     if kind == "error":
                         raise RuntimeError(f"an indexing worker failed: {payload}")
                     if kind == "segment":
@@ -572,6 +579,8 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
         results.put(("segment", segment))
     except BaseException as error:  # reported to the parent, which fails the run cleanly
         results.put(("error", f"{type(error).__name__}: {error}"))
+        results.close()
+        results.join_thread()  # flush the report before leaving
         os._exit(1)
 
 

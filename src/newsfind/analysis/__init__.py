@@ -273,6 +273,19 @@ def is_stopword(term: str, lang: str) -> bool:
     return term in stop or fold_chars(term) in stop or _fold_word(term, lang) in stop
 
 
+def surface_words(text: str) -> list[tuple[str, int, int]]:
+    """The words of a text as written, with their character offsets (no analysis)."""
+    return _surface_words(text)
+
+
+def is_stopword_word(word: str, lang: str) -> bool:
+    """Exact test of a surface word against the stopword list (cheap: no stemming data)."""
+    from ._lexicon import stopwords
+
+    _check_lang(lang)
+    return fold_chars(word) in stopwords(lang)
+
+
 def detect_language(text: str) -> str:
     """'de' or 'en' from stopword counts; fast on a title plus first paragraph."""
     from ._detect import detect
@@ -298,9 +311,11 @@ __all__ = [
     "fold",
     "index_tokens",
     "is_stopword",
+    "is_stopword_word",
     "phrase_tokens",
     "query_tokens",
     "query_words",
+    "surface_words",
     "QueryWord",
     "translations",
 ]
