@@ -98,6 +98,7 @@ class Run:
     stdout: str
     stderr: str
     tree_pss_mb: float | None = None   # sampled peak of the summed PSS of the process group
+    peak_disk_mb: float | None = None  # sampled peak size of the watched folder
 
     @property
     def ok(self) -> bool:
@@ -115,6 +116,7 @@ class Build:
     peak_rss_mb: float | None = None
     tree_pss_mb: float | None = None
     disk_mb: float | None = None
+    peak_disk_mb: float | None = None  # while building: temporary files included
     note: str = ""
     error: str = ""
 
@@ -229,15 +231,20 @@ class TreeMemory(threading.Thread):
     """Samples the summed PSS of a process group: forked workers share pages, so the sum
     of their RSS would count those pages once per worker, and ru_maxrss sees one process."""
 
-    def __init__(self, pgid: int, interval: float = 0.2) -> None:
+    def __init__(self, pgid: int, folder: Path | None = None, interval: float = 0.2) -> None:
         super().__init__(daemon=True)
-        self.pgid, self.interval = pgid, interval
+        self.pgid, self.folder, self.interval = pgid, folder, interval
         self.peak_kb = 0
+        self.peak_disk_mb = 0.0
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        rounds = 0
         while not self.stopped.wait(self.interval):
             self.peak_kb = max(self.peak_kb, self.sample_kb())
+            rounds += 1
+            if self.folder is not None and rounds % 5 == 0:  # a walk a second is enough
+                self.peak_disk_mb = max(self.peak_disk_mb, disk_mb(self.folder))
 
     def sample_kb(self) -> int:
         total = 0
@@ -258,12 +265,12 @@ class TreeMemory(threading.Thread):
 
 
 def run(argv: list[str], timeout: float = 600.0, cwd: Path | None = None,
-        sample_memory: bool = False) -> Run:
+        sample_memory: bool = False, watch_dir: Path | None = None) -> Run:
     """Run argv in its own process group; wall time and the peak RSS of the whole tree.
 
     os.wait4 gives this child's rusage, whose ru_maxrss on Linux is the largest of the
     child and every descendant it waited for (so a pool of workers counts by its biggest);
-    sample_memory adds the sampled peak of the group's summed PSS.
+    sample_memory adds the sampled peak of the group's summed PSS, and of watch_dir's size.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
@@ -272,7 +279,7 @@ def run(argv: list[str], timeout: float = 600.0, cwd: Path | None = None,
         _LIVE.add(proc)
         timer = threading.Timer(timeout, kill_group, (proc,))
         timer.start()
-        sampler = TreeMemory(proc.pid) if sample_memory else None
+        sampler = TreeMemory(proc.pid, watch_dir) if sample_memory else None
         if sampler:
             sampler.start()
         try:
@@ -292,7 +299,8 @@ def run(argv: list[str], timeout: float = 600.0, cwd: Path | None = None,
             stderr += f"\n(bench: killed after the {timeout:.0f} s timeout)"
         return Run(argv, wall, proc.returncode, usage.ru_maxrss / 1024,
                    out.read().decode("utf-8", "replace"), stderr,
-                   sampler.peak_kb / 1024 if sampler and sampler.peak_kb else None)
+                   sampler.peak_kb / 1024 if sampler and sampler.peak_kb else None,
+                   sampler.peak_disk_mb if sampler and sampler.peak_disk_mb else None)
 
 
 def tail(text: str, lines: int = 12) -> str:
@@ -656,10 +664,10 @@ class Bench:
         self.report.problems.append(f"{what}{code}: {text}")
         return f"{what}{code}: {text}"
 
-    def worker(self, name: str, *args: str, timeout: float = 900,
-               sample_memory: bool = False) -> tuple[Run, dict[str, Any] | None]:
+    def worker(self, name: str, *args: str, timeout: float = 900, sample_memory: bool = False,
+               watch_dir: Path | None = None) -> tuple[Run, dict[str, Any] | None]:
         result = run([self.python, str(Path(__file__).resolve()), "_worker", name, *args],
-                     timeout=timeout, sample_memory=sample_memory)
+                     timeout=timeout, sample_memory=sample_memory, watch_dir=watch_dir)
         data = None
         if result.ok:
             try:
@@ -678,7 +686,7 @@ class Bench:
         progress(f"newsfind index {src.name} ({size_label(size)}, {form})")
         result = run([*self.newsfind, "index", str(src), "--index", str(dest), "--rebuild",
                       "--quiet", "--format", "json"], timeout=self.build_timeout(size),
-                     sample_memory=True)
+                     sample_memory=True, watch_dir=dest)
         build = Build("newsfind", form, size, size)
         if not result.ok:
             build.error = self.newsfind_failed(f"newsfind index {form} {size_label(size)}", result)
@@ -687,6 +695,7 @@ class Bench:
         build.tree_pss_mb = result.tree_pss_mb
         build.rate = size / result.wall_s
         build.disk_mb = disk_mb(dest)
+        build.peak_disk_mb = max(result.peak_disk_mb or 0.0, build.disk_mb)
         report, summary = index_summary(result)
         build.note = summary
         if report is not None and (report.get("added") != size or report.get("skipped")):
@@ -704,7 +713,7 @@ class Bench:
         if limit:
             args += ["--limit", str(limit)]
         result, data = self.worker("whoosh-build", *args, timeout=self.build_timeout(size) * 3,
-                                   sample_memory=True)
+                                   sample_memory=True, watch_dir=dest)
         build = Build("whoosh", form, size, size)
         if data is None:
             build.error = (f"whoosh baseline build failed (exit {result.returncode}): "
@@ -718,6 +727,7 @@ class Bench:
         build.tree_pss_mb = result.tree_pss_mb
         build.rate = done / result.wall_s
         build.disk_mb = disk_mb(dest)
+        build.peak_disk_mb = max(result.peak_disk_mb or 0.0, build.disk_mb)
         if limit:
             build.note = (f"EXTRAPOLATED: built {done} of {size} articles; the rate is "
                           "measured on that subset, wall/RSS/disk are of the subset, and the "
@@ -1022,6 +1032,11 @@ def table_rows(rep: Report) -> list[Row]:
             rows.append(Row(f"  index size {form}", lab, f"{nf.disk_mb:.0f} MB",
                             f"{wh.disk_mb:.0f} MB{extra}" if wh_ok else "–",
                             fmt_x(ratio_of(nf.disk_mb, wh.disk_mb if wh_ok else None)),
+                            "", "info"))
+            rows.append(Row(f"  peak disk while building {form} (sampled)", lab,
+                            fmt_mb(nf.peak_disk_mb),
+                            fmt_mb(wh.peak_disk_mb if wh_ok else None) + extra,
+                            fmt_x(ratio_of(nf.peak_disk_mb, wh.peak_disk_mb if wh_ok else None)),
                             "", "info"))
         lats = {(lat.tool, lat.kind): lat for lat in rep.latencies if lat.size == size}
         wh_word, wh_date = lats.get(("whoosh", "word")), lats.get(("whoosh", "date"))
