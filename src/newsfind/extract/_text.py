@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 _UMLAUT_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "’": "'"})
@@ -29,8 +30,24 @@ def fold_variants(text: str) -> set[str]:
     return {key for key in (fold(text), fold(strip_accents(text))) if key}
 
 
+def is_caps(text: str) -> bool:
+    """Whether more than 80% of the letters are capitals (a wire headline or a text in capitals)."""
+    # Capitals are at most the letters that are not ASCII lower case: when those are over a
+    # quarter of the text, 26 fast counts settle it without a Python pass over every character.
+    lower_ascii = sum(map(text.count, string.ascii_lowercase))
+    if 4 * lower_ascii > len(text):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
 def lead_end(body: str) -> int:
     """Offset where the third paragraph starts: blank lines or indents mark paragraphs, else lines."""
     pattern = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(body) else _LINE_BREAK
-    breaks = [m.end() for m in pattern.finditer(body) if body[: m.start()].strip()]
-    return breaks[1] if len(breaks) >= 2 else len(body)
+    breaks = 0
+    for match in pattern.finditer(body):
+        if body[: match.start()].strip():  # breaks before any text do not count
+            breaks += 1
+            if breaks == 2:
+                return match.end()
+    return len(body)

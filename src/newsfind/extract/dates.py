@@ -12,6 +12,7 @@ from newsfind.extract._text import lead_end
 
 DATA_DIR = Path(__file__).parent / "data"
 MIN_YEAR, MAX_YEAR = 1800, 2199
+_YEAR = re.compile(r"\d{4}")
 
 
 @lru_cache(maxsize=1)
@@ -21,13 +22,37 @@ def _months() -> dict[str, int]:
     return {name: int(number) for name, number in rows}
 
 
+def _alternation(words: list[str]) -> str:
+    """A regex matching any of words, as a trie: each position tries a few letters, not every word.
+
+    Longer continuations come before ending a word, so "Januar" is never read as "Jan" + "uar".
+    """
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        options = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not options:
+            return ""
+        if "" in node:
+            options.append("")
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    return branch(tree)
+
+
 @lru_cache(maxsize=1)
 def _date_pattern() -> re.Pattern[str]:
-    # Longest names first so "Januar" is not read as "Jan" + "uar".
-    month = "|".join(sorted((re.escape(m) for m in _months()), key=len, reverse=True))
+    month = _alternation(list(_months()))
     day = r"(?:0?[1-9]|[12][0-9]|3[01])"
+    # The lookahead only lets the scan skip words that start no date (a speed-up, same matches).
+    first_chars = re.escape("".join(sorted({name[0] for name in _months()})))
     return re.compile(
-        rf"""(?<![\w.])(?:
+        rf"""(?<![\w.])(?=[\d{first_chars}])(?:
             (?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})(?![\d-])
           | (?P<num_d>{day})\.\s?(?P<num_m>0?[1-9]|1[0-2])\.\s?(?P<num_y>\d{{4}})(?!\d)
           | (?P<dmy_d>{day})\.?\s+(?P<dmy_m>{month})\.?,?\s+(?P<dmy_y>\d{{4}})(?!\d)
@@ -60,6 +85,8 @@ def _match_to_iso(match: re.Match[str]) -> str | None:
 
 def first_date(text: str) -> str | None:
     """The first complete, valid date written anywhere in text."""
+    if not _YEAR.search(text):
+        return None  # every form has a four-digit year: most texts without one are skipped cheaply
     for match in _date_pattern().finditer(text):
         found = _match_to_iso(match)
         if found:

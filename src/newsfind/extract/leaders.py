@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newsfind.extract._text import fold
+from newsfind.extract._text import fold, is_caps
 
 DATA_DIR = Path(__file__).parent / "data"
 MAX_NAME_WORDS = 3
@@ -213,18 +213,26 @@ def _word_keys(name: str) -> set[str]:
     return keys
 
 
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+@lru_cache(maxsize=65536)
+def _may_end_role(word: str) -> bool:
+    """Whether a word can end a role in some context: the test _role_at makes first, per word."""
+    roles = _roles()
+    lower = word.lower()
+    stem = lower.rstrip(".")
+    return lower in roles.by_last_word or stem in roles.by_last_word or stem.endswith(roles.compound_endings)
 
 
 def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str]]]:
     """(offset, name words) of every name standing next to a role word."""
-    found = []
-    previous: list[str] = []
-    for match in _ROLE_WORD.finditer(text):
+    matches = list(_ROLE_WORD.finditer(text))
+    tokens = [match.group() for match in matches]
+    # Role words are rare: find them among the distinct words before looking at positions.
+    role_words = {token for token in set(tokens) if _may_end_role(token)}
+    found: list[tuple[int, list[str]]] = []
+    for index in [index for index, token in enumerate(tokens) if token in role_words]:
+        match = matches[index]
+        previous = [token.rstrip(".").lower() for token in tokens[max(0, index - 3):index]]
         role = _role_at(match.group(), previous)
-        previous = (previous + [match.group().rstrip(".").lower()])[-3:]
         if role is None:
             continue
         # "..., sagte der Minister. Mehr ..." : a sentence end is no "Minister Mehr"
@@ -248,7 +256,7 @@ def rank_leaders(title: str, body: str, lang: str) -> list[tuple[str, float]]:
     The role table holds both languages, so lang is not needed yet; it keeps one signature
     with the other extractors.
     """
-    if _is_caps(title):
+    if is_caps(title):
         title = ""  # wire headlines in capitals: no case to tell names from words
     text = f"{title}\n{body}"
     mentions = _role_names(text, PlaceCheck())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newsfind.extract._text import fold
+from newsfind.extract._text import fold, is_caps
 from newsfind.extract._text import lead_end as lead_end_of
 
 # Population below which a town counts only if its country is named too: small namesakes
@@ -52,6 +52,7 @@ class Gazetteer:
     rows: list[str]  # place rows, parsed on demand: loading stays fast
     keys: dict[str, str]  # folded name or acronym -> comma-separated row numbers
     multi_first: frozenset[str]  # first words of multi-word names: only these start a longer match
+    multi_first_two: frozenset[str]  # their first two words ("koreanische halbinsel")
     stop_rules: dict[str, str]
     locatives: frozenset[str]
     function_words: frozenset[str]  # capitalised words that do not make a neighbour a name
@@ -120,7 +121,8 @@ def gazetteer() -> Gazetteer:
         adjectives.setdefault(lang, {})[fold(word)] = country
     regions = {fold(row[0]): row[1] for row in _table("dateline_regions.tsv")}
     multi_first = frozenset(key.partition(" ")[0] for key in keys if " " in key)
-    return Gazetteer(rows, keys, multi_first, stop_rules, locatives, function_words, adjectives, regions)
+    multi_first_two = frozenset(" ".join(key.split(" ")[:2]) for key in keys if " " in key)
+    return Gazetteer(rows, keys, multi_first, multi_first_two, stop_rules, locatives, function_words, adjectives, regions)
 
 
 @lru_cache(maxsize=1)
@@ -186,6 +188,17 @@ def _fold_word(word: str) -> str:
     return fold(word)
 
 
+@lru_cache(maxsize=65536)
+def _may_start_place(word: str, capitalised: bool, german: bool) -> bool:
+    """False for a word no gazetteer name starts with, in any of the spellings _lookup_span tries."""
+    gaz = gazetteer()
+    folded = _fold_word(word)
+    if not capitalised:  # only German, and only the first word of a longer name ("koreanische")
+        return german and folded in gaz.multi_first
+    return (folded in gaz.multi_first or folded in gaz.keys or folded[:-1] in gaz.keys
+            or (word.isupper() and len(word) <= 5 and word.replace(".", "") in gaz.keys))
+
+
 def _lookup_span(raw: list[str], folded: list[str], gaz: Gazetteer, lang: str, all_caps: bool) -> tuple[int, ...]:
     if len(raw) == 1 and raw[0].isupper() and len(raw[0]) <= 5:
         found = gaz.lookup(raw[0].replace(".", ""))
@@ -203,16 +216,18 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
     # Wire copy marks company names and tickers with angle brackets: <George Weston Ltd>.
     text = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
     tokens = list(_TOKEN.finditer(text))
-    raw = [t.group() for t in tokens]
-    folded = [_fold_word(w) for w in raw]
-    letters = [c for c in text if c.isalpha()]
-    all_caps = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    raw = [token.group() for token in tokens]
+    all_caps = is_caps(text)
+    # Most words cannot start a place: two cheap tests per distinct word keep them from _mention_at.
+    german = lang == "de"
+    starters = {word for word in set(raw) if _may_start_place(word, all_caps or word[0].isupper(), german)}
     mentions: list[_Mention] = []
-    i = 0
-    while i < len(tokens):
-        mention = _mention_at(tokens, raw, folded, i, text, all_caps, lang, gaz)
+    next_free = 0  # words of a mention found are not looked at again
+    for i in [i for i, word in enumerate(raw) if word in starters]:
+        if i < next_free:
+            continue
+        mention = _mention_at(tokens, raw, i, text, all_caps, lang, gaz)
         if mention is None:
-            i += 1
             continue
         length, candidates = mention
         start, end = tokens[i].start(), tokens[i + length - 1].end()
@@ -220,7 +235,7 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
         locative = bool(before) and before[-1] in gaz.locatives
         in_name = not all_caps and _next_to_name(tokens, i, i + length - 1, text, gaz, lang)
         mentions.append(_Mention(start + offset, end + offset, candidates, weight, locative, in_name, all_caps))
-        i += length
+        next_free = i + length
     return mentions
 
 
@@ -234,9 +249,9 @@ def _next_to_name(tokens: list[re.Match[str]], first: int, last: int, text: str,
     if first > 0 and lang != "de":
         previous = tokens[first - 1]
         gap = text[previous.end():tokens[first].start()]
-        sentence_start = not text[:previous.start()].rstrip(" \t") or text[:previous.start()].rstrip()[-1:] in ".!?\n\"“„:"
         word = previous.group()
-        if gap == " " and _is_capitalised(word) and not sentence_start and word.lower() not in gaz.function_words:
+        if (gap == " " and _is_capitalised(word) and word.lower() not in gaz.function_words
+                and not _sentence_start(text, previous.start())):
             return True
     if last + 1 < len(tokens):
         following = tokens[last + 1]
@@ -246,29 +261,54 @@ def _next_to_name(tokens: list[re.Match[str]], first: int, last: int, text: str,
     return False
 
 
-def _mention_at(tokens: list[re.Match[str]], raw: list[str], folded: list[str], i: int, text: str,
+def _sentence_start(text: str, position: int) -> bool:
+    """Whether position starts the text or a sentence (after . ! ? : or an opening quote)."""
+    # Only the last few characters matter; the cut keeps this from copying the whole text.
+    window = 64
+    while True:
+        before = text[max(0, position - window):position].rstrip()
+        if before or window >= position:
+            # An empty string is "in" every string: the start of the text counts.
+            return before[-1:] in ".!?\n\"“„:"
+        window *= 4
+
+
+def _mention_at(tokens: list[re.Match[str]], raw: list[str], i: int, text: str,
                 all_caps: bool, lang: str, gaz: Gazetteer) -> tuple[int, tuple[int, ...]] | None:
     """(number of words, candidate rows) of the longest place name starting at token i."""
     first = raw[i]
+    first_folded = _fold_word(first)
     capitalised = all_caps or first[:1].isupper()
     # German writes place adjectives in lower case, but "koreanische Halbinsel" is a name.
-    if not capitalised and (lang != "de" or folded[i] not in gaz.multi_first):
+    if not capitalised and (lang != "de" or first_folded not in gaz.multi_first):
         return None
+    if not capitalised and not _starts_two_word_name(first_folded, raw[i + 1:i + 2], gaz):
+        return None  # "die", "den" start many German sentences and hardly any name
     end = tokens[i].end()
     if text[end:end + 1] == "-" and text[end + 1:end + 2].islower():
         return None  # a syllable of a hyphenated word or name ("Joo Ho-young"), not a place
     length = 1
-    if folded[i] in gaz.multi_first:
+    if first_folded in gaz.multi_first:
         while length < MAX_WORDS and i + length < len(tokens) and _NAME_GAP.fullmatch(
                 text[tokens[i + length - 1].end():tokens[i + length].start()]):
             length += 1
+    folded = [first_folded] + [_fold_word(word) for word in raw[i + 1:i + length]]
     for n in range(length, 0 if capitalised else 1, -1):
         if not (all_caps or raw[i + n - 1][:1].isupper()):
             continue
-        found = _lookup_span(raw[i:i + n], folded[i:i + n], gaz, lang, all_caps)
+        found = _lookup_span(raw[i:i + n], folded[:n], gaz, lang, all_caps)
         if found:
             return n, found
     return None
+
+
+def _starts_two_word_name(first_folded: str, following: list[str], gaz: Gazetteer) -> bool:
+    """Whether the word and the one after it (if any) begin a multi-word name, also in the genitive."""
+    if not following:
+        return False
+    # A word can fold to several ("ɪ" is no letter a-z), so only the first of them is compared.
+    pair = f"{first_folded} {_fold_word(following[0]).partition(' ')[0]}"
+    return pair in gaz.multi_first_two or pair[:-1] in gaz.multi_first_two
 
 
 def _allowed(mention: _Mention, text: str, gaz: Gazetteer) -> bool:
