@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 _UMLAUT_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "’": "'"})
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -51,3 +53,27 @@ def lead_end(body: str) -> int:
             if breaks == 2:
                 return match.end()
     return len(body)
+
+
+@dataclass
+class WordSieve:
+    """The words passing a slow per-word test, each distinct word tested about once.
+
+    Answers are kept in two sets so a whole article is sieved by set operations; both are
+    cleared past `limit` words, which bounds memory over any number of articles."""
+
+    test: Callable[[str], bool]
+    limit: int = 200_000
+    _passed: set[str] = field(default_factory=set)
+    _failed: set[str] = field(default_factory=set)
+
+    def passing(self, words: Iterable[str]) -> set[str]:
+        distinct = set(words)
+        unknown = distinct - self._failed - self._passed
+        if unknown:
+            if len(self._passed) + len(self._failed) > self.limit:
+                self._passed.clear()
+                self._failed.clear()
+            for word in unknown:
+                (self._passed if self.test(word) else self._failed).add(word)
+        return distinct & self._passed

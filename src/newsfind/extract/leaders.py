@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newsfind.extract._text import fold, is_caps
+from newsfind.extract._text import WordSieve, fold, is_caps
 
 DATA_DIR = Path(__file__).parent / "data"
 MAX_NAME_WORDS = 3
@@ -213,7 +213,6 @@ def _word_keys(name: str) -> set[str]:
     return keys
 
 
-@lru_cache(maxsize=65536)
 def _may_end_role(word: str) -> bool:
     """Whether a word can end a role in some context: the test _role_at makes first, per word."""
     roles = _roles()
@@ -222,12 +221,15 @@ def _may_end_role(word: str) -> bool:
     return lower in roles.by_last_word or stem in roles.by_last_word or stem.endswith(roles.compound_endings)
 
 
+_ROLE_SIEVE = WordSieve(_may_end_role)
+
+
 def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str]]]:
     """(offset, name words) of every name standing next to a role word."""
     matches = list(_ROLE_WORD.finditer(text))
     tokens = [match.group() for match in matches]
     # Role words are rare: find them among the distinct words before looking at positions.
-    role_words = {token for token in set(tokens) if _may_end_role(token)}
+    role_words = _ROLE_SIEVE.passing(tokens)
     found: list[tuple[int, list[str]]] = []
     for index in [index for index, token in enumerate(tokens) if token in role_words]:
         match = matches[index]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newsfind.extract._text import fold, is_caps
+from newsfind.extract._text import WordSieve, fold, is_caps
 from newsfind.extract._text import lead_end as lead_end_of
 
 # Population below which a town counts only if its country is named too: small namesakes
@@ -188,7 +188,11 @@ def _fold_word(word: str) -> str:
     return fold(word)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4)
+def _starter_sieve(all_caps: bool, german: bool) -> WordSieve:
+    return WordSieve(lambda word: _may_start_place(word, all_caps or word[0].isupper(), german))
+
+
 def _may_start_place(word: str, capitalised: bool, german: bool) -> bool:
     """False for a word no gazetteer name starts with, in any of the spellings _lookup_span tries."""
     gaz = gazetteer()
@@ -220,7 +224,7 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
     all_caps = is_caps(text)
     # Most words cannot start a place: two cheap tests per distinct word keep them from _mention_at.
     german = lang == "de"
-    starters = {word for word in set(raw) if _may_start_place(word, all_caps or word[0].isupper(), german)}
+    starters = _starter_sieve(all_caps, german).passing(raw)
     mentions: list[_Mention] = []
     next_free = 0  # words of a mention found are not looked at again
     for i in [i for i, word in enumerate(raw) if word in starters]:
