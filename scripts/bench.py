@@ -582,10 +582,10 @@ def worker_newsfind_leaders(args: argparse.Namespace) -> dict[str, Any]:
     tells (stats()["top_leaders"], manifest.leader_names), else the candidates it finds."""
     import newsfind
     idx = newsfind.open_index(Path(args.index))
-    known: list[str] = []
-    manifest = getattr(idx, "manifest", None)
-    if manifest is not None and getattr(manifest, "leader_names", None):
-        known = sorted(str(name) for name in manifest.leader_names.values())
+    # the index's name table: NewsIndex.leader_names (earlier: NewsIndex.manifest.leader_names)
+    table = getattr(idx, "leader_names", None) or getattr(
+        getattr(idx, "manifest", None), "leader_names", None) or {}
+    known = sorted(str(name) for name in table.values())
     top: list[str] = []
     if known and hasattr(idx, "stats"):
         top = [str(name) for name, _count in idx.stats().get("top_leaders", [])[:10]]
