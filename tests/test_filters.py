@@ -95,3 +95,14 @@ def test_one_display_name_per_person_across_the_index(shipped_index: Path) -> No
     with open_index(shipped_index) as news:
         assert news.get("002_8c1c7c0524206cdf").leaders.count("Lee Jae-myung") == 1
         assert "Lee Jae Myung" not in news.get("003_075149ac7a1d900d").leaders
+
+
+def test_filters_narrow_word_queries_and_their_totals(shipped_index: Path) -> None:
+    """Regression: the hit count once ignored filters (Whoosh's len(results) does)."""
+    with open_index(shipped_index) as news:
+        plain = news.search("Japan", limit=10)
+        narrowed = news.search("Japan", leaders=("Takaichi",), limit=10)
+        nothing = news.search("Japan", places=("Tokio",), leaders=("Ishiba",), since="2026")
+    assert narrowed.total == len(narrowed.hits) == 3 < plain.total
+    assert all("Sanae Takaichi" in hit.leaders for hit in narrowed.hits)
+    assert nothing.total == 0 and nothing.hits == []

@@ -303,7 +303,7 @@ def plain_words(node: Node) -> list[str]:
 class _Context:
     weights: dict[str, float]  # query language -> weight
     keep_stopwords: dict[str, bool]  # per language: the query is stopwords only, so keep them
-    leader_names: dict[str, str]
+    leaders: LeaderDirectory
     query_lang: str | None = None  # the language of the query's free text, when it has any
     terms: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGS})
 
@@ -358,7 +358,7 @@ def _phrase_query(text: str, lang: str, field_name: str | None, ctx: _Context, b
     ctx.terms[lang].update(t[0] for t in query_tokens(text, lang))
     if len(terms) == 1:
         keep_all = {code: True for code in LANGS}
-        single = _Context(ctx.weights, keep_all, ctx.leader_names, ctx.query_lang, ctx.terms)
+        single = _Context(ctx.weights, keep_all, ctx.leaders, ctx.query_lang, ctx.terms)
         return _word_query(text, lang, field_name, single, boost)
     return wq.Or([wq.Phrase(f, terms, boost=boost) for f in _text_fields(lang, field_name)])
 
@@ -444,7 +444,7 @@ def _field_query(node: Word | Phrase, ctx: _Context) -> wq.Query:
     if name == "place":
         return place_filter(value)
     if name == "leader":
-        return leader_filter(value, ctx.leader_names)
+        return leader_query(value, ctx.leaders)
     return _text_query(node, ctx)
 
 
@@ -487,41 +487,118 @@ def _words(node: Node) -> Iterator[str]:
 
 # --- filters --------------------------------------------------------------------------------
 
-def place_filter(name: str) -> wq.Query:
+def place_key_of(name: str) -> str:
+    """The indexed key of a place, from any spelling (Tokio, tokyo, Suedkorea)."""
     from .extract import canonical_place
     from .indexer import name_key
 
-    return wq.Term("place", name_key(canonical_place(name) or name))
+    return name_key(canonical_place(name) or name)
 
 
-def leader_filter(name: str, leader_names: dict[str, str]) -> wq.Query:
-    from .extract import leader_key, resolve_leader
+def place_filter(name: str) -> wq.Query:
+    return wq.Term("place", place_key_of(name))
 
-    matches = resolve_leader(name, leader_names.values())
-    keys = [leader_key(m) for m in matches] or [leader_key(name)]
+
+class LeaderDirectory:
+    """The index's leaders by key: a --leader value (any spelling, or one name alone) to keys.
+
+    The same rule as ``extract.resolve_leader``, with its word index built once, so a
+    100,000-article index answers in microseconds rather than a scan of every name."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names  # leader key -> display name
+        self._by_word: dict[str, set[str]] | None = None
+
+    def keys_for(self, query: str) -> list[str]:
+        from .extract import leader_key
+
+        key = leader_key(query)
+        if not key or key in self.names:
+            return [key] if key else []
+        if self._by_word is None:
+            self._by_word = self._word_index()
+        wanted = [self._by_word.get(leader_key(word), set()) for word in query.split()]
+        found = set.intersection(*wanted) if wanted else set()
+        return sorted(found) or [key]
+
+    def _word_index(self) -> dict[str, set[str]]:
+        from .extract import leader_word_keys
+
+        index: dict[str, set[str]] = {}
+        for key, display in self.names.items():
+            for word in leader_word_keys(display):
+                index.setdefault(word, set()).add(key)
+        return index
+
+
+def leader_query(name: str, directory: LeaderDirectory) -> wq.Query:
+    keys = directory.keys_for(name)
     return wq.Term("leader", keys[0]) if len(keys) == 1 else wq.Or([wq.Term("leader", k) for k in keys])
 
 
-def build_filter(*, lang: str | None, since: str | None, until: str | None, places: Sequence[str],
-                 leaders: Sequence[str], leader_names: dict[str, str]) -> wq.Query | None:
-    parts: list[wq.Query] = []
-    if lang:
-        if lang not in LANGS:
+class FilterSets:
+    """Document-number sets of filters, built once per open index and reused by later queries.
+
+    Filters are sets rather than queries: Whoosh then tests membership instead of running a
+    second matcher, and a date range is two bisections of the sorted day column instead of
+    a union of numeric-range terms."""
+
+    def __init__(self, searcher: Any, leaders: LeaderDirectory, max_cached: int = 512) -> None:
+        self._searcher = searcher
+        self._leaders = leaders
+        self._terms: dict[tuple[str, str], frozenset[int]] = {}
+        self._max_cached = max_cached
+        self._days: tuple[list[int], list[int]] | None = None
+
+    def term(self, fieldname: str, text: str) -> frozenset[int]:
+        key = (fieldname, text)
+        docs = self._terms.get(key)
+        if docs is None:
+            reader = self._searcher.reader()
+            docs = (frozenset(reader.postings(fieldname, text).all_ids())
+                    if (fieldname, text) in reader else frozenset())
+            if len(self._terms) >= self._max_cached:
+                self._terms.pop(next(iter(self._terms)))
+            self._terms[key] = docs
+        return docs
+
+    def days(self, start: int | None, end: int | None) -> set[int]:
+        """Articles dated within [start, end] (day numbers); undated ones never match."""
+        import bisect
+
+        if self._days is None:
+            column = self._searcher.reader().column_reader("day")
+            pairs = sorted((day, docnum) for docnum, day in enumerate(column) if day)
+            self._days = ([day for day, _ in pairs], [docnum for _, docnum in pairs])
+        days, docnums = self._days
+        low = bisect.bisect_left(days, start) if start is not None else 0
+        high = bisect.bisect_right(days, end) if end is not None else len(days)
+        return set(docnums[low:high])
+
+    def leader(self, name: str) -> frozenset[int]:
+        keys = self._leaders.keys_for(name)
+        return frozenset().union(*(self.term("leader", key) for key in keys))
+
+    def combined(self, *, lang: str | None, since: str | None, until: str | None,
+                 places: Sequence[str], leaders: Sequence[str]) -> set[int] | None:
+        """The documents passing every filter, or None when there is no filter."""
+        if lang and lang not in LANGS:
             raise UsageError(f"invalid --lang {lang!r}: use de or en")
-        parts.append(wq.Term("lang", lang))
-    start, end = day_range(since, until)
-    if start is not None or end is not None:
-        # undated articles (day 0) never match a date filter
-        parts.append(wq.NumericRange("day", start if start is not None else 1, end))
-    parts.extend(place_filter(p) for p in places if p.strip())
-    parts.extend(leader_filter(name, leader_names) for name in leaders if name.strip())
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def _and_filter(first: wq.Query | None, second: wq.Query) -> wq.Query:
-    return second if first is None else wq.And([first, second])
+        start, end = day_range(since, until)
+        parts: list[Any] = []
+        if lang:
+            parts.append(self.term("lang", lang))
+        if start is not None or end is not None:
+            parts.append(self.days(start, end))
+        parts.extend(self.term("place", place_key_of(p)) for p in places if p.strip())
+        parts.extend(self.leader(name) for name in leaders if name.strip())
+        if not parts:
+            return None
+        parts.sort(key=len)
+        result = set(parts[0])
+        for other in parts[1:]:
+            result.intersection_update(other)
+        return result
 
 
 # --- snippets -------------------------------------------------------------------------------
@@ -620,6 +697,8 @@ class NewsIndex:
         self.index_dir = Path(index_dir)
         self._ix, self._gen_dir = store.open_whoosh(self.index_dir)
         self.leader_names, self.updated = store.read_names(self._gen_dir, store.index_generation_number(self._ix))
+        self.leaders = LeaderDirectory(self.leader_names)
+        self._filters: FilterSets | None = None
         self._searcher: Any = None
 
     def __enter__(self) -> NewsIndex:
@@ -640,6 +719,12 @@ class NewsIndex:
             self._searcher = self._ix.searcher()
         return self._searcher
 
+    @property
+    def filters(self) -> FilterSets:
+        if self._filters is None:
+            self._filters = FilterSets(self.searcher, self.leaders)
+        return self._filters
+
     def leader_display(self, names: Sequence[str]) -> tuple[str, ...]:
         from .extract import leader_key
 
@@ -651,7 +736,7 @@ class NewsIndex:
         weights = query_languages(plain_words(node))
         keep = {lang: _only_stopwords(node, lang) for lang in weights}
         words = plain_words(node)
-        ctx = _Context(weights, keep, self.leader_names,
+        ctx = _Context(weights, keep, self.leaders,
                        query_lang=detect_language(" ".join(words)) if words else None)
         return compile_node(node, ctx), ctx
 
@@ -682,26 +767,35 @@ class NewsIndex:
         if limit is not None and limit < 1:
             raise UsageError(f"invalid --limit {limit}: give a number of hits of 1 or more")
         compiled, ctx = self.compile(text)
-        filter_query = build_filter(lang=lang, since=since, until=until, places=places, leaders=leaders,
-                                    leader_names=self.leader_names)
+        allowed = self.filters.combined(lang=lang, since=since, until=until, places=places, leaders=leaders)
         options: dict[str, Any] = {"limit": limit}
         if sort == "date":
             options["sortedby"] = "day_asc"
         elif sort == "-date":
             options.update(sortedby="day", reverse=True)
-        tiers = [filter_query]
+        tiers: list[set[int] | None] = [allowed]
         if sort == "relevance" and not lang and ctx.query_lang:
             # same-language matches rank above cross-language ones: two searches, one per tier
-            tiers = [_and_filter(filter_query, wq.Term("lang", code))
-                     for code in sorted(LANGS, key=lambda code: code != ctx.query_lang)]
+            tiers = []
+            for code in sorted(LANGS, key=lambda code: code != ctx.query_lang):
+                in_lang = self.filters.term("lang", code)
+                tiers.append(set(in_lang) if allowed is None else allowed & in_lang)
         found: list[tuple[int, float]] = []
         self._total = 0
-        for tier_filter in tiers:
-            results = self.searcher.search(compiled, filter=tier_filter, **options)
-            self._total += len(results)
+        for tier in tiers:
+            if tier is not None and not tier:
+                continue  # nothing passes the filters (Whoosh would read an empty set as no filter)
+            results = self.searcher.search(compiled, filter=tier, **options)
+            # Whoosh's len(results) ignores the filter; count what passes it ourselves
+            self._total += len(results) if tier is None else self._count(compiled, tier)
             if limit is None or len(found) < limit:
                 found.extend((hit.docnum, float(hit.score or 0.0)) for hit in results)
         return found[:limit] if limit is not None else found, ctx
+
+    def _count(self, compiled: wq.Query, allowed: set[int]) -> int:
+        if not allowed:
+            return 0
+        return sum(1 for docnum in self.searcher.docs_for_query(compiled) if docnum in allowed)
 
     def _hit(self, docnum: int, score: float, ctx: _Context) -> Hit:
         fields = self.searcher.stored_fields(docnum)

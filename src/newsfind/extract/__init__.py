@@ -76,3 +76,11 @@ def resolve_leader(query: str, known: Iterable[str]) -> list[str]:
     from newsfind.extract import leaders
 
     return leaders.resolve_leader(query, known)
+
+
+def leader_word_keys(name: str) -> set[str]:
+    """Keys of a name's words ('Lee Jae-myung' -> lee, jaemyung, jae, myung): the surname
+    index behind resolve_leader, for callers that look names up many times."""
+    from newsfind.extract import leaders
+
+    return leaders._word_keys(name)
