@@ -549,6 +549,7 @@ class FilterSets:
         self._terms: dict[tuple[str, str], frozenset[int]] = {}
         self._max_cached = max_cached
         self._days: tuple[list[int], list[int]] | None = None
+        self._day_column: list[int] | None = None
 
     def term(self, fieldname: str, text: str) -> frozenset[int]:
         key = (fieldname, text)
@@ -567,13 +568,18 @@ class FilterSets:
         import bisect
 
         if self._days is None:
-            column = self._searcher.reader().column_reader("day")
-            pairs = sorted((day, docnum) for docnum, day in enumerate(column) if day)
+            pairs = sorted((day, docnum) for docnum, day in enumerate(self.day_column()) if day)
             self._days = ([day for day, _ in pairs], [docnum for _, docnum in pairs])
         days, docnums = self._days
         low = bisect.bisect_left(days, start) if start is not None else 0
         high = bisect.bisect_right(days, end) if end is not None else len(days)
         return set(docnums[low:high])
+
+    def day_column(self) -> list[int]:
+        """Each document's day number (0: undated), by document number."""
+        if self._day_column is None:
+            self._day_column = list(self._searcher.reader().column_reader("day"))
+        return self._day_column
 
     def leader(self, name: str) -> frozenset[int]:
         keys = self._leaders.keys_for(name)
@@ -768,34 +774,26 @@ class NewsIndex:
             raise UsageError(f"invalid --limit {limit}: give a number of hits of 1 or more")
         compiled, ctx = self.compile(text)
         allowed = self.filters.combined(lang=lang, since=since, until=until, places=places, leaders=leaders)
-        options: dict[str, Any] = {"limit": limit}
-        if sort == "date":
-            options["sortedby"] = "day_asc"
-        elif sort == "-date":
-            options.update(sortedby="day", reverse=True)
-        tiers: list[set[int] | None] = [allowed]
+        if allowed is not None and not allowed:
+            self._total = 0  # nothing passes the filters (and Whoosh reads an empty set as no filter)
+            return [], ctx
+        # One pass that scores every match: Whoosh's top-k pruning rarely skips anything for
+        # these many-term OR queries, and the full list gives the exact count (len(results)
+        # would run the query again) and lets tiers and dates order it without another search.
+        results = self.searcher.search(compiled, limit=None, filter=allowed)
+        found = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
+        self._total = len(found)
         if sort == "relevance" and not lang and ctx.query_lang:
-            # same-language matches rank above cross-language ones: two searches, one per tier
-            tiers = []
-            for code in sorted(LANGS, key=lambda code: code != ctx.query_lang):
-                in_lang = self.filters.term("lang", code)
-                tiers.append(set(in_lang) if allowed is None else allowed & in_lang)
-        found: list[tuple[int, float]] = []
-        self._total = 0
-        for tier in tiers:
-            if tier is not None and not tier:
-                continue  # nothing passes the filters (Whoosh would read an empty set as no filter)
-            results = self.searcher.search(compiled, filter=tier, **options)
-            # Whoosh's len(results) ignores the filter; count what passes it ourselves
-            self._total += len(results) if tier is None else self._count(compiled, tier)
-            if limit is None or len(found) < limit:
-                found.extend((hit.docnum, float(hit.score or 0.0)) for hit in results)
+            # same-language matches rank above cross-language ones (sort() is stable)
+            same = self.filters.term("lang", ctx.query_lang)
+            found.sort(key=lambda hit: hit[0] not in same)
+        elif sort != "relevance":
+            days = self.filters.day_column()
+            if sort == "date":  # oldest first, undated last
+                found.sort(key=lambda hit: (days[hit[0]] == 0, days[hit[0]]))
+            else:
+                found.sort(key=lambda hit: -days[hit[0]])
         return found[:limit] if limit is not None else found, ctx
-
-    def _count(self, compiled: wq.Query, allowed: set[int]) -> int:
-        if not allowed:
-            return 0
-        return sum(1 for docnum in self.searcher.docs_for_query(compiled) if docnum in allowed)
 
     def _hit(self, docnum: int, score: float, ctx: _Context) -> Hit:
         fields = self.searcher.stored_fields(docnum)

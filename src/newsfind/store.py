@@ -29,13 +29,12 @@ from whoosh import index as whoosh_index
 from .analysis import LANGS, index_tokens, query_tokens
 from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: content hashes no longer cover id and path
 CURRENT = "CURRENT"
 LOCK = ".lock"
 FORMAT_FILE = "FORMAT"
 TITLE_BOOST = 2.0
 UNDATED = 0  # day number of an article without a date (sorts last on -date)
-UNDATED_LATE = 10_000_000  # the same, for ascending date order
 LOCK_WAIT_SECONDS = float(os.environ.get("NEWSFIND_LOCK_TIMEOUT", "10"))
 
 
@@ -104,7 +103,6 @@ def build_schema() -> Any:
         "id": ID(stored=True, unique=True),
         "lang": ID(stored=True),
         "day": NUMERIC(int, bits=32, signed=False, shift_step=4, sortable=True),
-        "day_asc": NUMERIC(int, bits=32, signed=False, sortable=True),
         "place": KEYWORD(commas=True, lowercase=False),
         "leader": KEYWORD(commas=True, lowercase=False),
         "source": ID(stored=True),
@@ -164,7 +162,6 @@ def make_document(*, article_id: str, content_hash: str, source: str, lang: str,
         "id": article_id,
         "lang": lang,
         "day": day,
-        "day_asc": day if day else UNDATED_LATE,
         "source": source,
         "hash": content_hash,
         "doc": stored,
