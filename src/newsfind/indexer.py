@@ -250,7 +250,7 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
     if shards:
         _warm_up()  # load analysis data once, before forking: the workers share it
         workers = store.ShardWriters(gen_dir, shards, _analysed)
-    writer = store.writer(ix, fresh=fresh)  # after the fork: workers must not inherit its lock
+    writer = store.writer(ix)  # after the fork: workers must not inherit its lock
     try:
         if workers is not None:
             for batch in _batches(jobs, BATCH_SIZE):

@@ -439,9 +439,10 @@ def directory_size(path: Path) -> int:
     return total
 
 
-def writer(ix: Any, *, fresh: bool) -> Any:
-    """A writer tuned for batch indexing: a big posting pool, no merge work on fresh builds."""
-    return ix.writer(limitmb=256 if fresh else 128)
+def writer(ix: Any) -> Any:
+    """The parent's writer: deletions, small runs, and the commit of the shards' segments.
+    Its posting pool stays modest: big runs are written by ShardWriters."""
+    return ix.writer(limitmb=64)
 
 
 # --- parallel segment writing ---------------------------------------------------------------
@@ -455,7 +456,7 @@ class ShardWriters:
     ``(fields or None, summary)``; summaries come back to the parent in order per batch.
     """
 
-    def __init__(self, gen_dir: Path, count: int, handle: Any, limitmb: int = 96) -> None:
+    def __init__(self, gen_dir: Path, count: int, handle: Any, limitmb: int = 64) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")

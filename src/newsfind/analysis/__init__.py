@@ -301,7 +301,7 @@ def translations(text: str, lang: str) -> list[str]:
     _check_lang(lang)
     from ._translate import lookup
 
-    return lookup(tuple(t[0] for t in phrase_tokens(text, lang)), lang)
+    return lookup(text, tuple(t[0] for t in phrase_tokens(text, lang)), lang)
 
 
 __all__ = [

@@ -16,21 +16,42 @@ def _key(surface: str, lang: str) -> tuple[str, ...]:
     return tuple(token[0] for token in phrase_tokens(surface, lang))
 
 
+def _prefix(surface: str) -> str:
+    """A cheap bucket for a spelling: the first letters of its first folded word, which
+    inflection and stemming leave alone (Präsidenten, Präsident -> 'pra')."""
+    from . import fold
+
+    words = fold(surface).split()
+    return words[0][:3] if words else ""
+
+
 @lru_cache(maxsize=2)
-def _table(lang: str) -> dict[tuple[str, ...], list[str]]:
-    """Analysed key of each `lang` spelling -> the other language's spellings, in file order."""
+def _rows(lang: str) -> dict[str, list[tuple[str, list[str]]]]:
+    """`lang` spellings with the other language's spellings, bucketed by prefix, in file order.
+
+    Only the spellings in a query word's bucket are analysed, and only when first needed: a
+    search pays for a handful of analyses instead of the whole table's."""
     other = "en" if lang == "de" else "de"
-    table: dict[tuple[str, ...], list[str]] = {}
+    rows: dict[str, list[tuple[str, list[str]]]] = {}
     for line in data_lines("translations.tsv"):
         columns = line.split("\t")
         targets = columns[_COLUMN[other]].split("|")
         for spelling in columns[_COLUMN[lang]].split("|"):
-            found = table.setdefault(_key(spelling, lang), [])
+            rows.setdefault(_prefix(spelling), []).append((spelling, targets))
+    return rows
+
+
+@lru_cache(maxsize=4096)
+def _cached_key(spelling: str, lang: str) -> tuple[str, ...]:
+    return _key(spelling, lang)
+
+
+def lookup(text: str, key: tuple[str, ...], lang: str) -> list[str]:
+    """Other-language spellings for a query word or phrase (``key``: its analysed terms)."""
+    if not key:
+        return []
+    found: list[str] = []
+    for spelling, targets in _rows(lang).get(_prefix(text), []):
+        if _cached_key(spelling, lang) == key:
             found += [t for t in targets if t not in found]
-    table.pop((), None)
-    return table
-
-
-def lookup(key: tuple[str, ...], lang: str) -> list[str]:
-    """Other-language spellings for the analysed terms of a query word or phrase."""
-    return list(_table(lang).get(key, []))
+    return found
