@@ -36,8 +36,8 @@ SNIPPET_CHARS = 200
 # --- results -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Hit:
-    """One search result; ``to_record`` gives the stable fields of CLI.md."""
+class ArticleSummary:
+    """What every output of an article shows: its id, title and metadata, and its file."""
 
     id: str
     title: str
@@ -45,38 +45,39 @@ class Hit:
     lang: str
     places: tuple[str, ...]
     leaders: tuple[str, ...]
-    score: float
-    snippet: str
     source: str
+
+    def summary_record(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "date": self.date, "lang": self.lang,
+                "places": list(self.places), "leaders": list(self.leaders)}
+
+
+@dataclass(frozen=True)
+class Hit(ArticleSummary):
+    """One search result; ``to_record`` gives the stable fields of CLI.md."""
+
+    score: float = 0.0
+    snippet: str = ""
     snippet_spans: tuple[tuple[int, int], ...] = ()
     title_spans: tuple[tuple[int, int], ...] = ()
 
     def to_record(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "date": self.date, "lang": self.lang,
-                "places": list(self.places), "leaders": list(self.leaders),
-                "score": round(self.score, 4), "snippet": self.snippet, "source": self.source}
+        return {**self.summary_record(), "score": round(self.score, 4), "snippet": self.snippet,
+                "source": self.source}
 
 
 @dataclass(frozen=True)
-class ArticleView:
+class ArticleView(ArticleSummary):
     """One indexed article in full, for `show`."""
 
-    id: str
-    title: str
-    date: str | None
-    lang: str
-    places: tuple[str, ...]
-    leaders: tuple[str, ...]
-    source: str
-    body: str
-    url: str | None
-    origin: dict[str, Any]
-    hash: str
+    body: str = ""
+    url: str | None = None
+    origin: dict[str, Any] = field(default_factory=dict)
+    hash: str = ""
 
     def to_record(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "date": self.date, "lang": self.lang,
-                "places": list(self.places), "leaders": list(self.leaders), "source": self.source,
-                "url": self.url, "hash": self.hash, "origin": self.origin, "body": self.body}
+        return {**self.summary_record(), "source": self.source, "url": self.url, "hash": self.hash,
+                "origin": self.origin, "body": self.body}
 
 
 @dataclass
@@ -751,15 +752,14 @@ class NewsIndex:
                sort: str = "relevance", limit: int | None = 10, facets: bool = False) -> SearchResult:
         """Ranked hits with snippets; ``limit=None`` returns every hit."""
         started = time.perf_counter()
-        results, ctx = self._run(text, lang, since, until, places, leaders, sort, limit)
+        results, total, ctx = self._run(text, lang, since, until, places, leaders, sort, limit)
         hits = [self._hit(docnum, score, ctx) for docnum, score in results]
-        total = self._total
         found_facets = self._facets(text, lang, since, until, places, leaders) if facets else None
         return SearchResult(text, hits, total, time.perf_counter() - started, found_facets)
 
     def iter_search(self, text: str, **options: Any) -> Iterator[Hit]:
         """Every hit, produced one at a time (for --all exports of large result sets)."""
-        results, ctx = self._run(text, options.get("lang"), options.get("since"), options.get("until"),
+        results, _total, ctx = self._run(text, options.get("lang"), options.get("since"), options.get("until"),
                                  options.get("places", ()), options.get("leaders", ()),
                                  options.get("sort", "relevance"), None)
         for docnum, score in results:
@@ -767,7 +767,9 @@ class NewsIndex:
 
     def _run(self, text: str, lang: str | None, since: str | None, until: str | None,
              places: Sequence[str], leaders: Sequence[str], sort: str,
-             limit: int | None) -> tuple[list[tuple[int, float]], _Context]:
+             limit: int | None) -> tuple[list[tuple[int, float]], int, _Context]:
+        """(docnum, score) of the hits in order (at most ``limit``), how many there are in all,
+        and the compiled query's context (its terms, for snippets)."""
         if sort not in SORTS:
             raise UsageError(f"invalid --sort {sort!r}: use relevance, date or -date")
         if limit is not None and limit < 1:
@@ -775,14 +777,12 @@ class NewsIndex:
         compiled, ctx = self.compile(text)
         allowed = self.filters.combined(lang=lang, since=since, until=until, places=places, leaders=leaders)
         if allowed is not None and not allowed:
-            self._total = 0  # nothing passes the filters (and Whoosh reads an empty set as no filter)
-            return [], ctx
+            return [], 0, ctx  # nothing passes the filters (Whoosh would read an empty set as none)
         # One pass that scores every match: Whoosh's top-k pruning rarely skips anything for
         # these many-term OR queries, and the full list gives the exact count (len(results)
         # would run the query again) and lets tiers and dates order it without another search.
         results = self.searcher.search(compiled, limit=None, filter=allowed)
         found = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
-        self._total = len(found)
         if sort == "relevance" and not lang and ctx.query_lang:
             # same-language matches rank above cross-language ones (sort() is stable)
             same = self.filters.term("lang", ctx.query_lang)
@@ -793,7 +793,7 @@ class NewsIndex:
                 found.sort(key=lambda hit: (days[hit[0]] == 0, days[hit[0]]))
             else:
                 found.sort(key=lambda hit: -days[hit[0]])
-        return found[:limit] if limit is not None else found, ctx
+        return (found[:limit] if limit is not None else found), len(found), ctx
 
     def _hit(self, docnum: int, score: float, ctx: _Context) -> Hit:
         fields = self.searcher.stored_fields(docnum)
@@ -810,7 +810,7 @@ class NewsIndex:
 
     def _facets(self, text: str, lang: str | None, since: str | None, until: str | None,
                 places: Sequence[str], leaders: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
-        results, _ctx = self._run(text, lang, since, until, places, leaders, "relevance", None)
+        results, _total, _ctx = self._run(text, lang, since, until, places, leaders, "relevance", None)
         counts: dict[str, Counter[str]] = {"places": Counter(), "leaders": Counter(), "months": Counter()}
         for docnum, _score in results:
             doc = self.searcher.stored_fields(docnum)["doc"]
