@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from whoosh import index as whoosh_index
-from .analysis import LANGS, index_tokens, query_tokens
+from .analysis import LANGS, index_positions, index_tokens, query_tokens
 from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
 
 FORMAT_VERSION = 2  # 2: content hashes no longer cover id and path
@@ -125,22 +126,21 @@ def schema() -> Any:
     return _SCHEMA
 
 
-def encode_postings(tokens: Iterable[tuple[str, int, int, int]], fieldname: str) -> Postings:
-    """What ``field.index(text)`` would give, computed from tokens: lets workers do the analysis."""
+def encode_postings(positions: dict[str, list[int]], fieldname: str) -> Postings:
+    """What ``field.index(text)`` would give, from analysed positions: lets workers do the work."""
     fmt = schema()[fieldname].format
-    positions: dict[str, list[int]] = {}
-    for term, pos, _start, _end in tokens:
-        plist = positions.get(term)
-        if plist is None:
-            positions[term] = [pos]
-        else:
-            plist.append(pos)
     boost = fmt.field_boost
-    encode = fmt.encode
     return Postings(
-        (term.encode("utf-8"), len(plist), len(plist) * boost, encode(plist))
+        (term.encode("utf-8"), len(plist), len(plist) * boost,
+         _encode_single(plist[0]) if len(plist) == 1 else fmt.encode(plist))
         for term, plist in positions.items()
     )
+
+
+@lru_cache(maxsize=4096)
+def _encode_single(position: int) -> bytes:
+    """Most terms occur once in an article: their encoded position list is worth reusing."""
+    return schema()["body_de"].format.encode([position])
 
 
 @dataclass(frozen=True)
@@ -167,9 +167,9 @@ def make_document(*, article_id: str, content_hash: str, source: str, lang: str,
         "doc": stored,
     }
     title_name, body_name = text_field(lang, "title"), text_field(lang, "body")
-    fields[title_name] = encode_postings(index_tokens(title, lang), title_name)
+    fields[title_name] = encode_postings(index_positions(title, lang), title_name)
     if body:
-        fields[body_name] = encode_postings(index_tokens(body, lang), body_name)
+        fields[body_name] = encode_postings(index_positions(body, lang), body_name)
     places = list(place_keys)
     leaders = list(leader_keys)
     if places:

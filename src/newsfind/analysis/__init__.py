@@ -190,6 +190,24 @@ def index_tokens(text: str, lang: str) -> list[Token]:
     return tokens
 
 
+def index_positions(text: str, lang: str) -> dict[str, list[int]]:
+    """Each index term with its positions: ``index_tokens`` without the offsets, which the
+    indexer does not need and which would cost a tuple per token."""
+    _check_lang(lang)
+    positions: dict[str, list[int]] = {}
+    position = 0
+    for match in _SURFACE.finditer(text):
+        for terms in _word_terms(match.group(), lang).index_positions:
+            for term in terms:
+                found = positions.get(term)
+                if found is None:
+                    positions[term] = [position]
+                else:
+                    found.append(position)
+            position += 1
+    return positions
+
+
 def query_tokens(text: str, lang: str) -> list[Token]:
     """Tokens of a query: a hyphenated word or compound gives only its finest parts, each at
     its own consecutive position ('Lee Jae-myung' == 'Lee Jae Myung'; Kohlebergwerk: kohl,
@@ -309,6 +327,7 @@ __all__ = [
     "Token",
     "detect_language",
     "fold",
+    "index_positions",
     "index_tokens",
     "is_stopword",
     "is_stopword_word",
