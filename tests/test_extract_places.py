@@ -148,3 +148,47 @@ def test_short_capitals_word_is_an_acronym_not_a_town() -> None:
 
 def test_town_that_is_a_first_name_is_not_a_place() -> None:
     assert "Gary" not in extract_places("Tore", "Die Tore erzielten Alexis Sanchez und Gary Medel in Santiago de Chile.", "de")
+
+
+# Real sentences from DER STANDARD and BBC articles that gave false places.
+@pytest.mark.parametrize(
+    ("sentence", "lang", "not_a_place"),
+    [("Dabei können Dateien vom Computer synchronisiert werden.", "de", "Dubai"),
+     ("In einer Kita im Bundesstaat Pennsylvania an der Ostküste sei der Wert höher.", "de", "Quito"),
+     ("Schulen werben mit Logos, Emblemen und Marken.", "de", "Lagos"),
+     ("T-Mobiles LTE-Ausbau wird mit der Aktion beschleunigt.", "de", "Mobile"),
+     ("Die Werbeagentur Young Enterprises ist auf Schulwerbung spezialisiert.", "de", "Enterprise"),
+     ("Das Drallrad im Inneren des Landers sollte sich bewegen.", "de", "Lander"),
+     ("Offenbar wurde beim Basteln daran ja Asbest im Funkhaus entdeckt.", "de", "Asbest"),
+     ("Indiana Jones und der Tempel des Todes (Indiana Jones and the Temple of Doom, USA 1984).", "de", "Temple")],
+)
+def test_everyday_words_that_spell_a_place_are_not_places(sentence: str, lang: str, not_a_place: str) -> None:
+    assert not_a_place not in extract_places("Bericht", sentence, lang)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "not_a_place"),
+    [("Der spanische Ministerpräsident Mariano Rajoy hat Neuwahlen ausgeschlossen.", "de", "Mariano"),
+     ("Ronaldo converted a low cross from Santiago Solari.", "en", "Santiago"),
+     ("Hosts Ant and Dec said so. Natalie Appleton's decision to quit the show surprised them.", "en", "Appleton"),
+     ("England were without Will Greenwood for the entire Six Nations.", "en", "Greenwood"),
+     ("One of the young stars, Vladimir Girin, drowned in a lake.", "en", "Jilin"),
+     ("C Lambert (Belgrave Harriers). D Garland (Channel Islands AC).", "en", "Garland"),
+     ("5. Claudia Rath (Deutschland) 6441 Punkte.", "de", "Rāth")],
+)
+def test_place_name_inside_a_person_name_is_not_a_place(sentence: str, lang: str, not_a_place: str) -> None:
+    assert not_a_place not in extract_places("Bericht", sentence, lang)
+
+
+def test_article_a_before_a_place_is_no_initial() -> None:
+    assert "Texas" in extract_places("Hunting", "A Texas company is considering letting people hunt online.", "en")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Essen ist fertig.", "Hof und Garten sind gepflegt.", "Zug um Zug geht es weiter.", "Bad und Küche sind neu.",
+     "Nice weather is expected.", "Mobile phones are popular.", "Reading is fun.", "Bath time is at seven."],
+)
+def test_town_names_that_are_words_at_sentence_start_are_not_places(sentence: str) -> None:
+    lang = "en" if sentence.split()[0] in {"Nice", "Mobile", "Reading", "Bath"} else "de"
+    assert extract_places("Bericht", sentence, lang) == ()

@@ -56,6 +56,7 @@ class Gazetteer:
     stop_rules: dict[str, str]
     locatives: frozenset[str]
     function_words: frozenset[str]  # capitalised words that do not make a neighbour a name
+    given_names: frozenset[str]  # folded: a place next to one is part of a person's name
     adjectives: dict[str, dict[str, str]]  # lang -> folded adjective -> country
     dateline_regions: dict[str, str]  # "Calif." -> "California"
 
@@ -120,9 +121,11 @@ def gazetteer() -> Gazetteer:
     for word, country, lang in _table("place_adjectives.tsv"):
         adjectives.setdefault(lang, {})[fold(word)] = country
     regions = {fold(row[0]): row[1] for row in _table("dateline_regions.tsv")}
+    given_names = frozenset(fold(row[0]) for row in _table("given_names.txt"))
     multi_first = frozenset(key.partition(" ")[0] for key in keys if " " in key)
     multi_first_two = frozenset(" ".join(key.split(" ")[:2]) for key in keys if " " in key)
-    return Gazetteer(rows, keys, multi_first, multi_first_two, stop_rules, locatives, function_words, adjectives, regions)
+    return Gazetteer(rows, keys, multi_first, multi_first_two, stop_rules, locatives, function_words, given_names,
+                     adjectives, regions)
 
 
 @lru_cache(maxsize=1)
@@ -234,6 +237,9 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
         if mention is None:
             continue
         length, candidates = mention
+        if not all_caps and _in_person_name(tokens, i, i + length - 1, text, gaz):
+            next_free = i + length
+            continue
         start, end = tokens[i].start(), tokens[i + length - 1].end()
         before = text[max(0, start - 12):start].split()
         locative = bool(before) and before[-1] in gaz.locatives
@@ -262,6 +268,25 @@ def _next_to_name(tokens: list[re.Match[str]], first: int, last: int, text: str,
         word = following.group()
         if text[tokens[last].end():following.start()] == " " and _is_capitalised(word) and not word.isupper():
             return word.lower() not in gaz.function_words
+    return False
+
+
+def _in_person_name(tokens: list[re.Match[str]], first: int, last: int, text: str, gaz: Gazetteer) -> bool:
+    """Whether a name is a person's: after a given name or an initial ("Natalie Appleton", "D Garland"),
+    or itself a given name before a surname ("Mariano Rajoy", "Santiago Solari")."""
+    if first > 0 and text[tokens[first - 1].end():tokens[first].start()] == " ":
+        previous = tokens[first - 1].group()
+        # An initial ("D Garland"), but not the article "A" ("A Texas company") or "I".
+        if len(previous) == 1 and previous.isupper() and previous not in "AIO":
+            return True
+        if _is_capitalised(previous) and not previous.isupper() and _fold_word(previous) in gaz.given_names:
+            return True
+    if first == last and last + 1 < len(tokens) and _fold_word(tokens[first].group()) in gaz.given_names:
+        following = tokens[last + 1]
+        word = following.group()
+        if (text[tokens[last].end():following.start()] == " " and _is_capitalised(word) and not word.isupper()
+                and word.lower() not in gaz.function_words and _fold_word(word) not in gaz.given_names):
+            return True
     return False
 
 
@@ -316,7 +341,9 @@ def _starts_two_word_name(first_folded: str, following: list[str], gaz: Gazettee
 
 
 def _allowed(mention: _Mention, text: str, gaz: Gazetteer) -> bool:
-    rule = gaz.stop_rules.get(fold(text[mention.start:mention.end]))
+    key = fold(text[mention.start:mention.end])
+    # The German genitive takes its word's rule: "T-Mobiles" as "Mobile", "des Landers" as "Lander".
+    rule = gaz.stop_rules.get(key) or (gaz.stop_rules.get(key[:-1]) if key.endswith("s") else None)
     if rule == "never":
         return False
     return rule != "locative" or mention.locative
