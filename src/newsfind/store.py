@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import marshal
 import os
 import shutil
 import tempfile
@@ -25,6 +26,7 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.writing import PostingPool
 
 from whoosh import index as whoosh_index
 from .analysis import LANGS, index_positions, index_tokens, query_tokens
@@ -439,10 +441,51 @@ def directory_size(path: Path) -> int:
     return total
 
 
+class BlockPostingPool(PostingPool):
+    """Whoosh's posting pool, spilling sorted runs in marshalled blocks.
+
+    The stock pool pickles every posting on its own when it spills to disk (and unpickles
+    each when merging): over a third of a large build's writer time. Blocks of a few
+    thousand postings make a spill about ten times cheaper; the order is the same."""
+
+    BLOCK = 4096
+
+    def _write_run(self, f: Any, items: Iterable[Any]) -> None:
+        block: list[Any] = []
+        for item in items:
+            block.append(item)
+            if len(block) >= self.BLOCK:
+                f.write(marshal.dumps(block))
+                block = []
+        if block:
+            f.write(marshal.dumps(block))
+        f.close()
+
+    def _read_run(self, path: str) -> Iterator[Any]:
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    block = marshal.load(f)
+                except EOFError:
+                    return
+                yield from block
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+def with_block_pool(writer: Any, limitmb: int) -> Any:
+    """Give a fresh Whoosh SegmentWriter the cheaper-spilling pool (its poolclass argument
+    is ignored by whoosh3, so the pool is swapped before the first document)."""
+    writer.pool = BlockPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+    return writer
+
+
 def writer(ix: Any) -> Any:
     """The parent's writer: deletions, small runs, and the commit of the shards' segments.
     Its posting pool stays modest: big runs are written by ShardWriters."""
-    return ix.writer(limitmb=64)
+    return with_block_pool(ix.writer(limitmb=64), 64)
 
 
 # --- parallel segment writing ---------------------------------------------------------------
@@ -551,7 +594,7 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
     release_inherited_locks()
     try:
         ix = whoosh_index.open_dir(gen_dir, schema=schema())
-        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        writer = with_block_pool(SegmentWriter(ix, _lk=False, limitmb=limitmb), limitmb)
         while True:
             try:
                 batch = jobs.get(timeout=1)

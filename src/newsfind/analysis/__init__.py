@@ -196,8 +196,8 @@ def index_positions(text: str, lang: str) -> dict[str, list[int]]:
     _check_lang(lang)
     positions: dict[str, list[int]] = {}
     position = 0
-    for match in _SURFACE.finditer(text):
-        for terms in _word_terms(match.group(), lang).index_positions:
+    for surface in _SURFACE.findall(text):
+        for terms in _word_terms(surface, lang).index_positions:
             for term in terms:
                 found = positions.get(term)
                 if found is None:
