@@ -136,3 +136,76 @@ def test_words_after_a_role_that_are_no_names_are_ignored(sentence: str, lang: s
 
 def test_names_with_letters_beyond_latin_1_are_kept_whole() -> None:
     assert extract_leaders("", "Präsident Recep Tayyip Erdoğan sprach in Ankara.", "de") == ("Recep Tayyip Erdoğan",)
+
+
+# Real sentences from DER STANDARD, BBC and Reuters articles that gave wrong leaders.
+@pytest.mark.parametrize(
+    ("sentence", "lang", "leaders"),
+    [("Sie wollen Wahlen, sagte der Abgeordnete Andrej Bilezki. Diese Kundgebung ist eine Warnung.", "de",
+      ("Andrej Bilezki",)),
+     ("So wie seine Vizepräsidentin Roxana Baldetti. Vorerst bleibt er allerdings im Amt.", "de", ("Roxana Baldetti",)),
+     ("He became chairman after the death of president Umberto Agnelli. However, this was rejected.", "en",
+      ("Umberto Agnelli",)),
+     ("The bill can be put before President Bush. Certain broadcasters, like Fox, object.", "en", ("Bush",))],
+)
+def test_a_sentence_end_ends_the_name(sentence: str, lang: str, leaders: tuple[str, ...]) -> None:
+    assert extract_leaders("", sentence, lang) == leaders
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [("It is growing fast, said Paul Reynolds, chief executive of BT Wholesale.", "en"),
+     ("Fred Hasson, head of Tiga, which represents independent developers, agreed.", "en"),
+     ("Growth is still elusive and Ifo president Hans-Werner Sinn said any improvement was slow.", "en"),
+     ("According to Exhibitor Relations President Paul Dergarabedian, the average cost rose.", "en"),
+     ("Jim Cardwell, president of Warner Home Video, disagreed.", "en"),
+     ("But Steve Radley, chief economist at the manufacturers' organisation, disagreed.", "en"),
+     ("Und Ferrari-Präsident Sergio Marchionne bezeichnet seinen Top-Piloten als Vorbild.", "de"),
+     ("Peter Kolba, Leiter der dortigen Rechtsabteilung, wies das zurück.", "de"),
+     ("Das sagte Deutschland-Chef Stephan Zoll am Montag.", "de"),
+     ("Überzeugt, dass Exbankchef Wolfgang Kulterer davon wusste.", "de"),
+     ("This is bad, said John Smith, a journalist at the Times.", "en")],
+)
+def test_company_and_staff_titles_are_not_political_leaders(sentence: str, lang: str) -> None:
+    assert extract_leaders("", sentence, lang) == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "leader"),
+    [("Jacques Delors, President of the European Community's Commission, said so.", "en", "Jacques Delors"),
+     ("World Bank President Barber Conable said the moratorium was temporary.", "en", "Barber Conable"),
+     ("Innsbruck – Tirols FPÖ-Chef Markus Abwerzger wünscht sich einen eigenen Kandidaten.", "de", "Markus Abwerzger"),
+     ("HDP-Chef Selahattin Demirtas hatte der Armee vorgeworfen, Zivilisten zu töten.", "de", "Selahattin Demirtas"),
+     ("Wie der moldauische Regierungschef Gheorghe Brega vor Journalisten sagte.", "de", "Gheorghe Brega"),
+     ("PSOE-Vorsitzende Pedro Sanchez lehnte eine Koalition ab.", "de", "Pedro Sanchez"),
+     ("Er traf Präsident Abdel Fattah al-Sisi in Kairo.", "de", "Abdel Fattah al-Sisi"),
+     ("Lattakia, aus der die Familie von Staatschef Bashar al-Assad stammt.", "de", "Bashar al-Assad"),
+     ("Kommissionspräsidentin Ursula von der Leyen sprach.", "de", "Ursula von der Leyen"),
+     ("The delegation plans to meet Shinzo Abe and his successor, Yoshihide Suga.", "en", "Yoshihide Suga")],
+)
+def test_political_offices_in_compounds_and_full_names_with_particles(sentence: str, lang: str, leader: str) -> None:
+    assert leader in extract_leaders("", sentence, lang)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "leaders"),
+    [("Ein historischer Tag, sagte der Abgeordnete Amilcar Pop von der Indigena-Partei Winaq.", "de",
+      ("Amilcar Pop",)),
+     ("Sie sehen keine Einwände. Ohne Erfolg, wie der Philae-Projektleiter sagte.", "de", ()),
+     ("Clive Owen is the brooding king, Keira Knightly rises above her costume.", "en", ()),
+     ("Kings And Queen, Gerard Jugnot for The Chorus, Philippe Torreton for Call Me Agostino.", "en", ()),
+     ("Grewcock, Hazell, Hill, Hodgson, Kay, King, Lewsey, Moody, Noon.", "en", ())],
+)
+def test_words_around_a_name_are_not_part_of_it(sentence: str, lang: str, leaders: tuple[str, ...]) -> None:
+    assert extract_leaders("", sentence, lang) == leaders
+
+
+def test_a_given_name_alone_is_no_leader_unless_named_in_full() -> None:
+    assert extract_leaders("", "Premier Felipe sprach lange mit den Gewerkschaften.", "de") == ()
+    body = "Ministerpräsident Mariano Rajoy kam spät. Später sagte Premier Mariano, er bleibe."
+    assert extract_leaders("", body, "de") == ("Mariano Rajoy",)
+
+
+def test_role_fragment_is_not_glued_to_the_name() -> None:
+    leaders = extract_leaders("", "Die PSOE-Vorsitzende Pedro Sanchez und SPÖ-Chef Werner Faymann trafen sich.", "de")
+    assert set(leaders) == {"Pedro Sanchez", "Werner Faymann"}

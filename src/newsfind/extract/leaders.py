@@ -16,10 +16,17 @@ MAX_NAME_WORDS = 3
 TITLE_WEIGHT = 2.0
 # A name word: capitalised, may carry a hyphenated syllable ("Jae-myung", "Ho-young").
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:[^\W\d_]|['’])*(?:-[^\W\d_]+)?"
+# Lower-case particles inside a name: "Abdel Fattah al-Sisi", "Ursula von der Leyen".
+_PARTICLE = (r"(?:(?:von|van|de)[ \t]+(?:der|den|la|le)[ \t]+|(?:al|el|ad|as|ar|ash)-"
+             r"|(?:bin|ibn|von|van|de|da|di|del|dos|du|zu|ter)[ \t]+)")
 # Words of one name: a space, or a stray full stop from damaged text ("Fumio. Kishida").
-_NAME = rf"{_NAME_WORD}(?:(?:\.?[ \t]+|[ \t]*\n[ \t]*){_NAME_WORD}){{0,{MAX_NAME_WORDS + 1}}}"
-_WORD_SPLIT = re.compile(r"\.?\s+")
+_NAME_GAP = r"(?:\.?[ \t]+|[ \t]*\n[ \t]*)"
+_NAME = rf"(?<![\w-]){_NAME_WORD}(?:{_NAME_GAP}{_PARTICLE}?{_NAME_WORD}){{0,{MAX_NAME_WORDS + 1}}}"
+_WORD_SPLIT = re.compile(r"(\.?\s+)")
+_PARTICLES = frozenset({"al", "el", "ad", "as", "ar", "ash", "bin", "ibn", "von", "van", "de", "da", "di", "del", "dos",
+                        "du", "la", "le", "der", "den", "zu", "ter"})
 _POSSESSIVE = re.compile(r"['’]s?$")
+_ADJECTIVE_ENDING = re.compile(r"(?:e|en|er|es|em)$")
 # Only a country, a region or a big city ends a name: "Fernando Santos" is not Santos, Brazil.
 NAME_ENDING_CITY = 1_000_000
 
@@ -30,6 +37,9 @@ class Role:
     before: bool  # may precede the name: "Präsident Lee"
     after: bool  # may follow the name after a comma: "Joo Ho-young, Leiter der Gruppe"
     compound: bool  # may end a longer word: "Verteidigungsminister"
+    political_prefix: bool  # as a compound, only after a political word: "Regierungschef", not "Konzernchef"
+    title: bool  # also a company title: "president" needs political context ("Ifo president" is none)
+    monarch: bool  # its holders go by a given name alone: "König Charles"
 
 
 @dataclass(frozen=True)
@@ -49,9 +59,10 @@ def _roles() -> Roles:
     by_last_word: dict[str, list[Role]] = {}
     compounds: dict[str, Role] = {}
     for line in _lines("leader_roles.tsv"):
-        phrase, position, compound = line.split("\t")
+        phrase, position, compound, *kind = line.split("\t")
         role = Role(tuple(phrase.split()), position in {"before", "both"}, position in {"after", "both"},
-                    compound == "yes")
+                    compound in {"yes", "political"}, compound == "political", kind == ["title"],
+                    kind == ["monarch"])
         by_last_word.setdefault(role.words[-1], []).append(role)
         if role.compound:
             compounds[role.words[-1]] = role
@@ -60,7 +71,12 @@ def _roles() -> Roles:
 
 
 _ROLE_WORD = re.compile(r"[^\W\d_][\w-]*\.?")
-_NAME_AFTER_ROLE = re.compile(rf",?[ \t]+(?P<name>{_NAME})")
+# A comma only after a possessive ("his successor, Yoshihide Suga"): "the brooding king, Keira
+# Knightly" and "Kings And Queen, Gerard Jugnot" name no king.
+_NAME_AFTER_ROLE = re.compile(rf"[ \t]+(?P<name>{_NAME})")
+_NAME_AFTER_ROLE_COMMA = re.compile(rf",?[ \t]+(?P<name>{_NAME})")
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "sein", "seine", "seinem", "seinen", "seiner", "ihr", "ihre",
+                          "ihrem", "ihren", "ihrer"})
 # The text before an "after" role: "Chung Jin-suk (left), Vice", "Nagashima, ein".
 _NAME_BEFORE_ROLE = re.compile(
     rf"(?P<name>{_NAME})(?:[ \t]*\([^)\n]{{1,20}}\))?,[ \t]+"
@@ -94,6 +110,26 @@ def _noun_endings() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    return frozenset(fold(line) for line in _lines("given_names.txt"))
+
+
+@lru_cache(maxsize=1)
+def _political_words() -> frozenset[str]:
+    return frozenset(line.rstrip("-") for line in _lines("political_words.txt"))
+
+
+@lru_cache(maxsize=1)
+def _political_fronts() -> tuple[str, ...]:
+    return tuple(line[:-1] for line in _lines("political_words.txt") if line.endswith("-"))
+
+
+@lru_cache(maxsize=1)
+def _business_titles() -> frozenset[str]:
+    return frozenset(_lines("business_titles.txt"))
+
+
+@lru_cache(maxsize=1)
 def _korean_surnames() -> frozenset[str]:
     return frozenset(_lines("korean_surnames.txt"))
 
@@ -122,13 +158,38 @@ def _korean_form(words: list[str]) -> list[str]:
     return words
 
 
-def _clean_name(raw: str, is_place: "PlaceCheck") -> list[str]:
-    """Name words up to the first word that cannot be part of a name (a place, 'der', a role)."""
+def _clean_name(raw: str, is_place: "PlaceCheck", before_role: bool = False) -> list[str]:
+    """Name words up to the first word that cannot be part of a name (a place, 'der', a role).
+
+    A full stop between words is a sentence end ("Gerhard Schroeder. Social ...") unless it follows
+    a lone given name in damaged text ("Fumio. Kishida"). A name before its role ("..., Präsident
+    der ...") starts after the last sentence end and after leading function words ("But Alain ...")."""
+    parts = _WORD_SPLIT.split(raw.strip())
+    pieces = list(zip(parts[0::2], [""] + parts[1::2]))  # (word, gap before it)
+    if before_role:
+        ends = [i for i, (_, gap) in enumerate(pieces) if "." in gap]
+        pieces = pieces[ends[-1]:] if ends else pieces
+        while pieces and (pieces[0][0].lower() in _name_stopwords() or pieces[0][0].lower() in _PARTICLES):
+            pieces = pieces[1:]
     words: list[str] = []
-    for word in _WORD_SPLIT.split(raw.strip()):
+    capitalised = 0
+    for word, gap in pieces:
         plain = _POSSESSIVE.sub("", word.rstrip("."))
-        acronym = len(plain) > 1 and plain.isupper()  # "MP", "CEO" follow a name, they are not part of it
         lower = plain.lower()
+        particle = plain.split("-")[0]
+        if words and particle.islower() and particle in _PARTICLES:
+            words.append(plain)  # "von", "der", "al-Sisi"
+            if "-" not in plain:
+                continue
+            capitalised += 1
+            if capitalised == MAX_NAME_WORDS:
+                break
+            continue
+        if "." in gap and (capitalised != 1 or lower in _name_stopwords()):
+            break
+        if words and words[-1] in _PARTICLES and "-" in plain:
+            break  # "von der Indigena-Partei" is an organisation, "von der Leyen" a name
+        acronym = len(plain) > 1 and plain.isupper()  # "MP", "CEO" follow a name, they are not part of it
         # Long unhyphenated words only: "Myung" and "Ho-young" also end in "ung".
         noun = len(plain) >= 7 and "-" not in plain and lower.endswith(_noun_endings())
         if acronym or noun or lower in _name_stopwords():
@@ -136,8 +197,11 @@ def _clean_name(raw: str, is_place: "PlaceCheck") -> list[str]:
         if is_place(plain) or _is_role_word(plain):
             break
         words.append(plain)
-        if len(words) == MAX_NAME_WORDS:
+        capitalised += 1
+        if capitalised == MAX_NAME_WORDS:
             break
+    while words and words[-1].lower() in _PARTICLES:
+        words.pop()  # "Hans von" is cut before a place: "von" alone ends no name
     if len(words) == 1 and len(words[0]) <= 2:
         return []  # an initial or a regnal number ("I") is no name
     return _korean_form(words)
@@ -224,31 +288,99 @@ def _may_end_role(word: str) -> bool:
 _ROLE_SIEVE = WordSieve(_may_end_role)
 
 
-def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str]]]:
-    """(offset, name words) of every name standing next to a role word."""
+def _is_political(word: str, is_place: PlaceCheck) -> bool:
+    """Whether a word names a political body, party, country or its people ("SPÖ", "Tory", "Iranian")."""
+    from newsfind.extract.places import gazetteer
+
+    plain = _POSSESSIVE.sub("", word).strip(".-")
+    lower = plain.lower()
+    if lower in _political_words() or any(part in _political_words() for part in lower.split("-")):
+        return True
+    adjectives = gazetteer().adjectives
+    folded = fold(plain)
+    if any(folded in table or _ADJECTIVE_ENDING.sub("", folded) in table for table in adjectives.values()):
+        return True
+    return plain[:1].isupper() and is_place(plain)
+
+
+def _political_compound(token: str, role: Role, is_place: PlaceCheck) -> bool:
+    """Whether a role written as a compound names a political office.
+
+    "US-Präsident", "SPÖ-Chef", "Regierungschef" do; "Ferrari-Präsident", "Ex-Flughafen-Chef",
+    "Konzernchef" do not. Plain role words and solid compounds of ordinary roles ("Außenminister") do."""
+    lower = token.lower().rstrip(".")
+    ending = role.words[-1]
+    prefix = lower[:-len(ending)] if lower.endswith(ending) else lower.rpartition("-")[0]
+    if not prefix:
+        return not role.political_prefix
+    if prefix.endswith("-"):
+        # The word right before the role decides: "Ex-US-Präsident", not "Ex-Flughafen-Chef".
+        nearest = token[:len(prefix) - 1].rpartition("-")[2]
+        if role.political_prefix:  # "Österreich-Chef" of a company is no head of state
+            return _POSSESSIVE.sub("", nearest).lower() in _political_words()
+        return _is_political(nearest, is_place)
+    if not role.political_prefix:
+        return True
+    return prefix.endswith(_political_fronts())
+
+
+_CONTEXT_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_OF_WORDS = frozenset({"of", "der", "des"})
+_ARTICLES = frozenset({"the", "der", "die", "das", "des"})
+
+
+def _title_is_political(text: str, start: int, end: int, is_place: PlaceCheck) -> bool:
+    """For a role that is also a company title: the words around it make it political.
+
+    Before the role, a capitalised word must be political ("US President", not "Ifo president");
+    after it, no company title ("chief executive") and a political body after "of" ("head of state",
+    "Leiter der südkoreanischen Gruppe", not "head of Tiga")."""
+    before = text[max(0, start - 40):start]
+    words = _CONTEXT_WORD.findall(before)
+    if words and before.rstrip().endswith(words[-1]) and words[-1][:1].isupper():
+        gap = before[:before.rstrip().rfind(words[-1])].rstrip()
+        if not gap.endswith((".", "!", "?", ":", "\"", "“", "„")) and gap and not _is_political(words[-1], is_place):
+            return False
+    following = _CONTEXT_WORD.findall(text[end:end + 80])[:4]
+    lower = [word.lower() for word in following]
+    if any(word in _business_titles() for word in lower[:3]):
+        return False
+    if lower and lower[0] in _OF_WORDS:
+        content = [word for word in following[1:] if word.lower() not in _ARTICLES]
+        return bool(content) and _is_political(content[0], is_place)
+    return True
+
+
+def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str], bool]]:
+    """(offset, name words, whether the role is a monarch's) of every name standing next to a role word."""
     matches = list(_ROLE_WORD.finditer(text))
     tokens = [match.group() for match in matches]
     # Role words are rare: find them among the distinct words before looking at positions.
     role_words = _ROLE_SIEVE.passing(tokens)
-    found: list[tuple[int, list[str]]] = []
+    found: list[tuple[int, list[str], bool]] = []
     for index in [index for index, token in enumerate(tokens) if token in role_words]:
         match = matches[index]
         previous = [token.rstrip(".").lower() for token in tokens[max(0, index - 3):index]]
         role = _role_at(match.group(), previous)
-        if role is None:
+        if role is None or not _political_compound(match.group(), role, is_place):
             continue
+        if role.title:
+            role_start = matches[index - len(role.words) + 1].start() if index >= len(role.words) - 1 else match.start()
+            if not _title_is_political(text, role_start, match.end(), is_place):
+                continue
         # "..., sagte der Minister. Mehr ..." : a sentence end is no "Minister Mehr"
         sentence_end = match.group().endswith(".") and not role.words[-1].endswith(".")
         if role.before and not sentence_end:
-            after = _NAME_AFTER_ROLE.match(text, match.end())
+            owner = tokens[index - len(role.words)].lower() if index >= len(role.words) else ""
+            after = (_NAME_AFTER_ROLE_COMMA if owner in _POSSESSIVES else _NAME_AFTER_ROLE).match(text, match.end())
             words = _clean_name(after.group("name"), is_place) if after else []
             if words:
-                found.append((after.start("name"), words))
+                found.append((after.start("name"), words, role.monarch))
         if role.after:
             before = _NAME_BEFORE_ROLE.search(text, max(0, match.start() - 120), match.start())
-            words = _clean_name(before.group("name"), is_place) if before else []
+            words = _clean_name(before.group("name"), is_place, before_role=True) if before else []
             if len(words) >= 2:  # "Hayashi, the minister" is too weak without a given name
-                found.append((before.start("name"), words))
+                found.append((before.start("name"), words, role.monarch))
     return sorted(found, key=lambda item: item[0])
 
 
@@ -265,9 +397,12 @@ def rank_leaders(title: str, body: str, lang: str) -> list[tuple[str, float]]:
     people: dict[str, list[str]] = {}  # key of the fullest form -> variants
     first: dict[str, int] = {}
     singles: list[tuple[int, str]] = []
-    for position, words in mentions:
+    for position, words, monarch in mentions:
         if len(words) == 1:
-            singles.append((position, words[0]))
+            # A given name alone ("Premier Felipe") is no one unless the article names the person in
+            # full, and then that full name is listed already; kings go by their given name.
+            if monarch or fold(words[0]) not in _given_names():
+                singles.append((position, words[0]))
             continue
         key = leader_key(" ".join(words))
         people.setdefault(key, []).append(" ".join(words))
