@@ -209,3 +209,13 @@ def test_a_given_name_alone_is_no_leader_unless_named_in_full() -> None:
 def test_role_fragment_is_not_glued_to_the_name() -> None:
     leaders = extract_leaders("", "Die PSOE-Vorsitzende Pedro Sanchez und SPÖ-Chef Werner Faymann trafen sich.", "de")
     assert set(leaders) == {"Pedro Sanchez", "Werner Faymann"}
+
+
+def test_a_possessive_ends_the_name() -> None:
+    body = "Headlines criticising Chancellor Gerhard Schroeder's Social Democrat-Green coalition."
+    assert extract_leaders("", body, "en") == ("Gerhard Schroeder",)
+
+
+def test_a_kinship_noun_is_not_part_of_the_name() -> None:
+    body = "Berater des Sultans; sein Halbbruder Haitham (geb. ebenfalls 1954), Minister für Kultur."
+    assert extract_leaders("", body, "de") == ()

@@ -198,8 +198,8 @@ def _clean_name(raw: str, is_place: "PlaceCheck", before_role: bool = False) -> 
             break
         words.append(plain)
         capitalised += 1
-        if capitalised == MAX_NAME_WORDS:
-            break
+        if capitalised == MAX_NAME_WORDS or plain != word.rstrip("."):
+            break  # a possessive ends the name: "Gerhard Schroeder's Social Democrats"
     while words and words[-1].lower() in _PARTICLES:
         words.pop()  # "Hans von" is cut before a place: "von" alone ends no name
     if len(words) == 1 and len(words[0]) <= 2:
