@@ -282,3 +282,18 @@ def test_ids_that_look_like_paths_never_become_paths(tmp_path: Path) -> None:
     with open_index(tmp_path / "idx") as news:
         assert news.get("../../etc/passwd").title == "T"
     assert not (tmp_path / "etc").exists()
+
+
+def test_index_by_another_path_is_unchanged_and_removals_follow_it(built: Path, articles_copy: Path,
+                                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfind.indexer as indexer
+
+    monkeypatch.setattr(indexer, "find_metadata", lambda article: pytest.fail("analysed again"))
+    moved = tmp_path / "elsewhere" / "articles"
+    shutil.move(str(articles_copy), moved)  # the folder moved (or the project was copied)
+    report = index_paths([moved], built)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 5)
+    with open_index(built) as news:
+        assert news.get("000_6a60c3fcf6a5c866").source == str(moved / "000_6a60c3fcf6a5c866.txt")
+    (moved / "000_6a60c3fcf6a5c866.txt").unlink()
+    assert index_paths([moved], built).removed == 1

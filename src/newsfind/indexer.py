@@ -213,13 +213,14 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     seen: dict[str, str] = {}  # id -> source that won it this run
     files: dict[str, list[Any]] = {}
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
-    to_write = _scan(pending, manifest, seen, files, report, problem, notice, progress)
+    relocated: set[str] = set()
+    to_write = _scan(pending, manifest, seen, files, relocated, report, problem, notice, progress)
     jobs = _with_known_findings(to_write, manifest, ix)
     # Worker processes pay off only for real work: look ahead before starting them.
     head = list(islice(jobs, PARALLEL_THRESHOLD))
     count = workers if workers is not None else (os.cpu_count() or 1)
     shards = count if count > 1 and len(head) == PARALLEL_THRESHOLD else 0
-    _write(ix, gen_dir, manifest, fresh, roots, seen, files, chain(head, jobs), shards, report, problem)
+    _write(ix, gen_dir, manifest, fresh, roots, seen, files, relocated, chain(head, jobs), shards, report, problem)
     store.remove_old_manifests(gen_dir, manifest.generation)
     if fresh:
         store.switch_generation(gen_dir.parent, gen_dir)
@@ -227,8 +228,8 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
 
 
 def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots: list[str],
-           seen: dict[str, str], files: dict[str, list[Any]], jobs: Iterator[Job], shards: int,
-           report: IndexReport, problem: Notice) -> None:
+           seen: dict[str, str], files: dict[str, list[Any]], relocated: set[str], jobs: Iterator[Job],
+           shards: int, report: IndexReport, problem: Notice) -> None:
     """Analyse and write the jobs (in ``shards`` processes, or here when 0); then deletions,
     the manifest, and one commit."""
 
@@ -240,7 +241,8 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
         article_id, content_hash, source, abs_path, leaders = summary
         if article_id in manifest.articles:
             writer.delete_by_term("id", article_id)  # the old version, in an existing segment
-            report.updated += 1
+            if article_id not in relocated:
+                report.updated += 1
         else:
             report.added += 1
         manifest.articles[article_id] = [content_hash, source, abs_path, leaders]
@@ -277,7 +279,7 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
                 del manifest.files[abs_path]
         manifest.files.update(files)
         manifest.leader_names = _leader_names(manifest)
-        if report.added or report.updated or gone or fresh:
+        if report.added or report.updated or gone or fresh or relocated:
             manifest.generation = writer.generation
             store.write_manifest(gen_dir, manifest)  # before the commit: see write_manifest
             store.commit(writer, segments, merge=not fresh)
@@ -310,7 +312,7 @@ def _with_known_findings(articles: Iterator[Article], manifest: store.Manifest, 
     """Pair each new article with the findings of an indexed one of the same content, if any."""
     by_hash = {entry[0]: article_id for article_id, entry in manifest.articles.items()}
     for article in articles:
-        twin = by_hash.get(article.hash) if article.id not in manifest.articles else None
+        twin = by_hash.get(article.hash)  # a moved file, or the same file by another path
         stored = store.stored_document(ix, twin) if twin else None
         if stored is None:
             yield article, None
@@ -321,9 +323,11 @@ def _with_known_findings(articles: Iterator[Article], manifest: store.Manifest, 
 
 
 def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str],
-          files: dict[str, list[Any]], report: IndexReport, problem: Notice,
+          files: dict[str, list[Any]], relocated: set[str], report: IndexReport, problem: Notice,
           notice: Notice, progress: Progress | None) -> Iterator[Article]:
-    """Articles that are new or changed, in path order; counts the rest as unchanged or skipped."""
+    """Articles to write, in path order: new, changed, and unchanged ones reached by another
+    path (``relocated``: stored again, counted unchanged); counts the rest as unchanged or
+    skipped."""
     for done, item in enumerate(pending, start=1):
         if progress:
             progress(done, len(pending))
@@ -349,8 +353,12 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
                 continue
             ids.append(record.id)
             old = manifest.articles.get(record.id)
-            if old and old[0] == record.hash and old[1] == source:
+            if old and old[0] == record.hash:
                 report.unchanged += 1
+                old[2] = item.abs_path  # where it is now, for removals (a copied folder)
+                if old[1] != source:  # same article, reached by another path: store the new one
+                    relocated.add(record.id)
+                    yield record
             else:
                 yield record
         if whole_file_failed and known:  # unreadable now: keep what it gave before
