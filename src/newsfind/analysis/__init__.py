@@ -60,7 +60,7 @@ def _stemmer(lang: str):  # type: ignore[no-untyped-def]
 
 
 # Cache sizes: news vocabularies repeat heavily, ~50k words cover most tokens at ~30 MB.
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=30_000)
 def _fold_word(segment: str, lang: str) -> str:
     """One hyphen-free surface segment -> folded word ('Yoon’s' -> 'yoon', "O'Brien" -> 'obrien')."""
     pieces = _APOSTROPHES.split(fold_chars(segment))
@@ -92,7 +92,7 @@ def _strip_genitive(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=30_000)
 def _term(word: str, lang: str) -> str:
     """Folded word -> index term (stemmed; numbers untouched)."""
     if not word.isalpha():
@@ -100,7 +100,7 @@ def _term(word: str, lang: str) -> str:
     return _stemmer(lang).stemWord(word)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=30_000)
 def _analyse_segment(segment: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Surface segment -> (whole term, compound part terms, extra index terms, atom terms).
 
@@ -145,7 +145,7 @@ class _WordAnalysis:
     atoms: tuple[str, ...]  # finest parts, which together stand for the word in a query
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=30_000)
 def _word_terms(surface: str, lang: str) -> _WordAnalysis:
     """How one surface word is indexed and queried.
 

@@ -63,7 +63,7 @@ class WordSieve:
     cleared past `limit` words, which bounds memory over any number of articles."""
 
     test: Callable[[str], bool]
-    limit: int = 200_000
+    limit: int = 60_000
     _passed: set[str] = field(default_factory=set)
     _failed: set[str] = field(default_factory=set)
 
