@@ -25,6 +25,7 @@ from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
 
 MAX_QUERY_CHARS = 2000
 FIELDS = ("title", "place", "leader", "lang", "date")
+FIELD_EXAMPLES = {"title": "Gipfel", "place": "Tokyo", "leader": "Takaichi", "lang": "de", "date": "2026-01"}
 SORTS = ("relevance", "date", "-date")
 CROSS_LANGUAGE_BOOST = 0.4  # translations rank below same-language matches
 OTHER_LANGUAGE_BOOST = 0.6  # the other analysis of a query whose language is clear
@@ -271,7 +272,7 @@ class _Parser:
             if not rest:
                 token = self.peek()
                 if token is None or token[0] not in ("phrase", "word"):
-                    raise QuerySyntax(f"field {name}: needs a value, e.g. {name}:Tokyo")
+                    raise QuerySyntax(f"field {name}: needs a value, e.g. {name}:{FIELD_EXAMPLES[name]}")
                 self.pos += 1
                 rest = token[1][1:-1] if token[0] == "phrase" else token[1]
                 return _phrase(rest, name) if token[0] == "phrase" else Word(rest, name)
