@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsfind.articles import Article, SourceFile, content_hash, decode_text, find_article_files, load_file, load_path
 from newsfind.errors import ArticlePathMissing, BadArticle
-
-from conftest import ARTICLES
 
 
 def articles_in(path: Path) -> list[Article]:

@@ -8,12 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLES
 from typer.testing import CliRunner
 
 from newsfind.cli import app
 from newsfind.export import HIT_FIELDS
-
-from conftest import ARTICLES
 
 runner = CliRunner()
 

@@ -16,10 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CORPORA
 
 from newsfind.articles import Article, load_path
-
-from conftest import CORPORA
 
 ARTICLES_TOTAL = 2000
 KILLS = 10

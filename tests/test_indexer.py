@@ -14,11 +14,9 @@ from typer.testing import CliRunner
 
 from newsfind import store
 from newsfind.cli import app
-from newsfind.errors import IndexDamaged, IndexLocked, IndexVersionMismatch
+from newsfind.errors import IndexDamaged, IndexVersionMismatch
 from newsfind.indexer import check_index, index_paths
 from newsfind.query import open_index
-
-from conftest import ARTICLES
 
 runner = CliRunner()
 

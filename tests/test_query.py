@@ -14,7 +14,6 @@ from newsfind import open_index
 from newsfind.errors import QuerySyntax, UsageError
 from newsfind.query import And, Every, Not, Or, Phrase, Word, parse
 
-
 # --- parsing ------------------------------------------------------------------------------
 
 

@@ -280,8 +280,8 @@ def search_command(
 
 def _validate_search_options(options: dict[str, Any]) -> None:
     """Usage errors before any index work, so a typo never triggers a first build."""
-    from .query import day_range
     from .errors import UsageError
+    from .query import day_range
 
     if options["lang"] not in (None, "de", "en"):
         raise UsageError(f"invalid --lang {options['lang']!r}: use de or en")

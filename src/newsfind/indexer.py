@@ -1,15 +1,16 @@
 """Incremental and full indexing: which articles are new, changed or gone, and writing them.
 
-Files are read in the main process; analysis and extraction run in worker processes that
-hand finished postings to the one Whoosh writer. Progress reaches callers via callbacks.
+Files are read in the main process; analysis, extraction and posting writing run in one
+forked worker per core (store.ShardWriters), whose segments the main process commits
+together with its deletions. Progress reaches callers via callbacks.
 """
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 

@@ -11,16 +11,26 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
 
 from . import store
-from .analysis import (LANGS, detect_language, fold, index_tokens, is_stopword_word, phrase_tokens, query_tokens,
-                       query_words, surface_words, translations)
+from .analysis import (
+    LANGS,
+    detect_language,
+    fold,
+    index_tokens,
+    is_stopword_word,
+    phrase_tokens,
+    query_tokens,
+    query_words,
+    surface_words,
+    translations,
+)
 from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
 
 MAX_QUERY_CHARS = 2000

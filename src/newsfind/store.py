@@ -19,16 +19,16 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import PostingPool
 
-from whoosh import index as whoosh_index
 from .analysis import LANGS, index_positions, index_tokens, query_tokens
 from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
 
@@ -50,7 +50,6 @@ def text_field(lang: str, part: str) -> str:
     return f"{part}_{lang}"
 
 
-TEXT_FIELDS = tuple(text_field(lang, part) for lang in LANGS for part in ("title", "body"))
 
 
 # --- Whoosh glue ---------------------------------------------------------------------
