@@ -159,14 +159,12 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of 
         os.environ["NEWSFIND_DEBUG"] = "1"
 
 
-def run_index(paths: list[Path], index_dir: Path, *, rebuild: bool, quiet: bool,
-              notice: Any = None) -> "IndexReport":
+def run_index(paths: list[Path], index_dir: Path, *, rebuild: bool, quiet: bool) -> "IndexReport":
     from .indexer import index_paths
 
     progress, stop = _progress_callback(quiet)
     try:
-        return index_paths(paths, index_dir, rebuild=rebuild, progress=progress,
-                           notice=notice or (lambda message: _stderr(message)))
+        return index_paths(paths, index_dir, rebuild=rebuild, progress=progress, notice=_stderr)
     finally:
         stop()
 
