@@ -295,3 +295,26 @@ def test_index_by_another_path_is_unchanged_and_removals_follow_it(built: Path, 
         assert news.get("000_6a60c3fcf6a5c866").source == str(moved / "000_6a60c3fcf6a5c866.txt")
     (moved / "000_6a60c3fcf6a5c866.txt").unlink()
     assert index_paths([moved], built).removed == 1
+
+
+def test_workers_retire_after_their_share_and_nothing_is_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfind.indexer as indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_THRESHOLD", 20)
+    monkeypatch.setattr(indexer, "BATCH_SIZE", 16)
+    monkeypatch.setattr(indexer, "DOCS_PER_SEGMENT", 40)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    cities = ["Berlin", "Wien", "Tokio", "Seoul", "London", "Paris"]
+    for i in range(300):
+        (folder / f"a{i:03d}.txt").write_text(
+            f"Meldung {i}\nBundeskanzler Olaf Scholz besuchte am {i % 28 + 1}. März 2024 {cities[i % 6]}.",
+            encoding="utf-8")
+    report = index_paths([folder], tmp_path / "idx", workers=2)
+    assert (report.added, report.skipped) == (300, 0)
+    gen = store.live_generation(tmp_path / "idx")
+    assert len(list(gen.glob("*.seg"))) >= 300 // 40
+    assert len(ids(tmp_path / "idx")) == 300
+    assert not check_index(tmp_path / "idx", [folder]).drift
+    with open_index(tmp_path / "idx") as news:
+        assert news.search("Wien", limit=5).total == 50

@@ -24,6 +24,7 @@ Notice = Callable[[str], None]
 # Below this many articles to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 200
 BATCH_SIZE = 128
+DOCS_PER_SEGMENT = 20_000  # a worker then retires and a fresh one starts: flat memory
 
 
 @dataclass
@@ -252,7 +253,7 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
     workers = None
     if shards:
         _warm_up()  # load analysis data once, before forking: the workers share it
-        workers = store.ShardWriters(gen_dir, shards, _analysed)
+        workers = store.ShardWriters(gen_dir, shards, _analysed, docs_per_segment=DOCS_PER_SEGMENT)
     writer = store.writer(ix)  # after the fork: workers must not inherit its lock
     try:
         if workers is not None:

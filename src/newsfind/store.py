@@ -505,21 +505,23 @@ class ShardWriters:
     parent adds the finished segments to its own commit (as Whoosh's MpWriter does), so a
     run is still one atomic commit. ``handle(job)`` runs in the child and returns
     ``(fields or None, summary)``; summaries come back to the parent in order per batch.
+    A worker retires after ``docs_per_segment`` documents and a fresh one takes its place:
+    memory stays flat over any corpus size, for a few more segments.
     """
 
-    def __init__(self, gen_dir: Path, count: int, handle: Any, limitmb: int = 32) -> None:
+    def __init__(self, gen_dir: Path, count: int, handle: Any, limitmb: int = 32,
+                 docs_per_segment: int = 20_000) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self._jobs = context.Queue(maxsize=count * 2)
         self._results = context.Queue()
         self._pending = 0
+        self._segments: list[Any] = []
         parent = os.getpid()
-        self._processes = [
-            context.Process(target=_shard_main, args=(str(gen_dir), self._jobs, self._results, handle, parent, limitmb),
-                            daemon=True)
-            for _ in range(count)
-        ]
+        args = (str(gen_dir), self._jobs, self._results, handle, parent, limitmb, docs_per_segment)
+        self._new_process = lambda: context.Process(target=_shard_main, args=args, daemon=True)
+        self._processes = [self._new_process() for _ in range(count)]
         for process in self._processes:
             process.start()
 
@@ -536,19 +538,43 @@ class ShardWriters:
         self._pending += 1
         yield from self._ready(block=False)
 
-    def _ready(self, block: bool) -> Iterator[list[Any]]:
+    def _receive(self, block: bool) -> tuple[str, Any] | None:
+        """The next message from the workers (None when there is none yet); errors raise."""
         import queue
 
+        try:
+            kind, payload = self._results.get(block=block, timeout=1 if block else None)
+        except queue.Empty:
+            if block:
+                self._check_alive()
+            return None
+        if kind == "error":
+            raise RuntimeError(f"an indexing worker failed: {payload}")
+        return kind, payload
+
+    def _retired(self, payload: tuple[int, Any], replace: bool) -> None:
+        pid, segment = payload
+        if segment is not None:
+            self._segments.append(segment)
+        for process in [p for p in self._processes if p.pid == pid]:
+            process.join(timeout=60)
+            self._processes.remove(process)
+        if replace:
+            process = self._new_process()
+            process.start()
+            self._processes.append(process)
+
+    def _ready(self, block: bool) -> Iterator[list[Any]]:
         while self._pending:
-            try:
-                kind, payload = self._results.get(block=block, timeout=1 if block else None)
-            except queue.Empty:
+            message = self._receive(block)
+            if message is None:
                 if block:
-                    self._check_alive()
                     continue
                 return
-            if kind == "error":
-                raise RuntimeError(f"an indexing worker failed: {payload}")
+            kind, payload = message
+            if kind == "retired":
+                self._retired(payload, replace=True)
+                continue
             self._pending -= 1
             yield payload
 
@@ -560,31 +586,22 @@ class ShardWriters:
 
     def finish(self) -> tuple[Iterator[list[Any]], list[Any]]:
         """Summaries still outstanding, then the segments (call in this order)."""
-        import queue
-
-        segments: list[Any] = []
 
         def remaining() -> Iterator[list[Any]]:
             yield from self._ready(block=True)
-            for _ in self._processes:
+            waiting = len(self._processes)
+            for _ in range(waiting):
                 self._jobs.put(None)
-            for _ in self._processes:
-                while True:
-                    try:
-                        kind, payload = self._results.get(timeout=1)
-                    except queue.Empty:
-                        self._check_alive()
-                        continue
-                    if kind == "error":
-                        raise RuntimeError(f"an indexing worker failed: {payload}")
-                    if kind == "segment":
-                        if payload is not None:
-                            segments.append(payload)
-                        break
-            for process in self._processes:
-                process.join(timeout=60)
+            while waiting:
+                message = self._receive(block=True)
+                if message is None:
+                    continue
+                kind, payload = message
+                # a worker may retire instead of reading its stop sign: the same to us here
+                self._retired(payload, replace=False)
+                waiting -= 1
 
-        return remaining(), segments
+        return remaining(), self._segments
 
     def cancel(self) -> None:
         for process in self._processes:
@@ -594,7 +611,8 @@ class ShardWriters:
             process.join(timeout=10)
 
 
-def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int, limitmb: int) -> None:
+def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int, limitmb: int,
+                docs_per_segment: int) -> None:
     import queue
 
     from whoosh.writing import SegmentWriter
@@ -603,7 +621,8 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
     try:
         ix = _open_dir(Path(gen_dir))
         writer = with_block_pool(SegmentWriter(ix, _lk=False, limitmb=limitmb), limitmb)
-        while True:
+        written = 0
+        while written < docs_per_segment:
             try:
                 batch = jobs.get(timeout=1)
             except queue.Empty:
@@ -617,6 +636,7 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
                 fields, summary = handle(job)
                 if fields is not None:
                     writer.add_document(**fields)
+                    written += 1
                 summaries.append(summary)
             results.put(("batch", summaries))
         if writer._added:
@@ -625,7 +645,7 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
             writer._close_segment()
             segment = None
         # no tempstorage.destroy(): the directory is shared with the parent's writer
-        results.put(("segment", segment))
+        results.put(("retired", (os.getpid(), segment)))
     except BaseException as error:  # reported to the parent, which fails the run cleanly
         results.put(("error", f"{type(error).__name__}: {error}"))
         results.close()
