@@ -278,12 +278,9 @@ def search_command(
 
 def _validate_search_options(options: dict[str, Any]) -> None:
     """Usage errors before any index work, so a typo never triggers a first build."""
-    from .errors import UsageError
-    from .query import day_range
+    from .query import check_filter_values
 
-    if options["lang"] not in (None, "de", "en"):
-        raise UsageError(f"invalid --lang {options['lang']!r}: use de or en")
-    day_range(options["since"], options["until"])
+    check_filter_values(options["lang"], options["since"], options["until"])
 
 
 @app.command("show")

@@ -98,8 +98,8 @@ def find_metadata(article: Article) -> Findings:
     return Findings(lang, date_iso, places, leaders, origin)
 
 
-def prepare(article: Article, findings: Findings | None = None) -> tuple[store.IndexDocument, list[str]]:
-    """The writer's document for one article, plus its leader spellings.
+def prepare(article: Article, findings: Findings | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The writer's fields for one article, plus its leader spellings.
 
     ``findings`` from an identical article already indexed (a moved file) skip detection
     and extraction.
@@ -110,21 +110,22 @@ def prepare(article: Article, findings: Findings | None = None) -> tuple[store.I
     stored = {
         "title": article.title, "body": article.body, "date": found.date, "places": found.places,
         "leaders": found.leaders, "url": article.url, "publisher": article.publisher, "origin": found.origin,
+        "abs_path": os.path.abspath(article.source),
     }
-    document = store.make_document(
+    fields = store.make_document(
         article_id=article.id, content_hash=article.hash, source=article.source, lang=found.lang,
         title=article.title, body=article.body, date_iso=found.date,
         place_keys=dict.fromkeys(name_key(p) for p in found.places if name_key(p)),
         leader_keys=dict.fromkeys(leader_key(p) for p in found.leaders if leader_key(p)),
         stored=stored,
     )
-    return document, found.leaders
+    return fields, found.leaders
 
 
 Job = tuple[Article, Findings | None]
 
 
-def _prepare_safely(job: Job) -> tuple[store.IndexDocument, list[str]] | BadArticle:
+def _prepare_safely(job: Job) -> tuple[dict[str, Any], list[str]] | BadArticle:
     article, findings = job
     try:
         return prepare(article, findings)
@@ -304,10 +305,8 @@ def _analysed(job: Job) -> tuple[dict[str, Any] | None, Any]:
     result = _prepare_safely(job)
     if isinstance(result, BadArticle):
         return None, result
-    document, leaders = result
-    abs_path = os.path.abspath(article.source)
-    document.fields["doc"]["abs_path"] = abs_path
-    return document.fields, (article.id, article.hash, article.source, abs_path, leaders)
+    fields, leaders = result
+    return fields, (article.id, article.hash, article.source, fields["doc"]["abs_path"], leaders)
 
 
 def _with_known_findings(articles: Iterator[Article], manifest: store.Manifest, ix: Any) -> Iterator[Job]:

@@ -125,6 +125,13 @@ def date_bounds(text: str, option: str = "date") -> tuple[date, date]:
         raise BadDate(f"invalid date {text!r} for {option}: use YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 
+def check_filter_values(lang: str | None, since: str | None, until: str | None) -> tuple[int | None, int | None]:
+    """The usage errors of --lang/--since/--until, and the day range they give."""
+    if lang and lang not in LANGS:
+        raise UsageError(f"invalid --lang {lang!r}: use de or en")
+    return day_range(since, until)
+
+
 def day_range(since: str | None, until: str | None) -> tuple[int | None, int | None]:
     start = date_bounds(since, "--since")[0].toordinal() if since else None
     end = date_bounds(until, "--until")[1].toordinal() if until else None
@@ -600,9 +607,7 @@ class FilterSets:
     def combined(self, *, lang: str | None, since: str | None, until: str | None,
                  places: Sequence[str], leaders: Sequence[str]) -> set[int] | None:
         """The documents passing every filter, or None when there is no filter."""
-        if lang and lang not in LANGS:
-            raise UsageError(f"invalid --lang {lang!r}: use de or en")
-        start, end = day_range(since, until)
+        start, end = check_filter_values(lang, since, until)
         parts: list[Any] = []
         if lang:
             parts.append(self.term("lang", lang))
@@ -713,11 +718,10 @@ class NewsIndex:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
-        self._ix, self._gen_dir = store.open_whoosh(self.index_dir)
+        self._ix, self._gen_dir, self._searcher = store.open_searcher(self.index_dir)
         self.leader_names, self.updated = store.read_names(self._gen_dir, store.index_generation_number(self._ix))
         self.leaders = LeaderDirectory(self.leader_names)
         self._filters: FilterSets | None = None
-        self._searcher: Any = None
 
     def __enter__(self) -> NewsIndex:
         return self

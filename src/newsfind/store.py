@@ -144,19 +144,9 @@ def _encode_single(position: int) -> bytes:
     return schema()["body_de"].format.encode([position])
 
 
-@dataclass(frozen=True)
-class IndexDocument:
-    """One article ready for the writer: indexed fields plus what is stored for display."""
-
-    id: str
-    hash: str
-    source: str
-    fields: dict[str, Any]
-
-
 def make_document(*, article_id: str, content_hash: str, source: str, lang: str, title: str,
                   body: str, date_iso: str | None, place_keys: Iterable[str],
-                  leader_keys: Iterable[str], stored: dict[str, Any]) -> IndexDocument:
+                  leader_keys: Iterable[str], stored: dict[str, Any]) -> dict[str, Any]:
     """Analyse an article into the writer's fields (runs in worker processes)."""
     day = day_number(date_iso)
     fields: dict[str, Any] = {
@@ -177,7 +167,7 @@ def make_document(*, article_id: str, content_hash: str, source: str, lang: str,
         fields["place"] = places
     if leaders:
         fields["leader"] = leaders
-    return IndexDocument(article_id, content_hash, source, fields)
+    return fields
 
 
 # --- generations, manifest, format -------------------------------------------------------
@@ -187,7 +177,7 @@ class Manifest:
     """What the live generation holds: per article its hash and source, per file its stat."""
 
     generation: int = 0  # Whoosh's TOC generation this manifest describes
-    articles: dict[str, list[str]] = field(default_factory=dict)  # id -> [hash, source, abs path]
+    articles: dict[str, list[Any]] = field(default_factory=dict)  # id -> [hash, source, abs path, leaders]
     files: dict[str, list[Any]] = field(default_factory=dict)  # abs path -> [size, mtime_ns, [ids]]
     leader_names: dict[str, str] = field(default_factory=dict)  # leader key -> display name
     updated: float = 0.0
@@ -380,6 +370,14 @@ def writer_lock(index_dir: Path, wait: float | None = None) -> Iterator[None]:
 
 def open_whoosh(index_dir: Path) -> tuple[Any, Path]:
     """The live Whoosh index (checked for version and damage) and its generation dir."""
+    ix, gen_dir, searcher = open_searcher(index_dir)
+    searcher.close()
+    return ix, gen_dir
+
+
+def open_searcher(index_dir: Path) -> tuple[Any, Path, Any]:
+    """Like ``open_whoosh``, keeping the searcher whose opening checked every segment, so a
+    search does not open them all a second time."""
     if not index_dir.exists():
         raise IndexMissing(f"no index at {index_dir}; run `newsfind index` to build it")
     gen_dir = live_generation(index_dir)
@@ -390,14 +388,13 @@ def open_whoosh(index_dir: Path) -> tuple[Any, Path]:
     check_format(gen_dir, index_dir)
     try:
         ix = _open_dir(gen_dir)
-        ix.latest_generation()
-        with ix.reader() as reader:  # touches every segment file: damage shows here, not mid-query
-            reader.doc_count()
+        searcher = ix.searcher()  # opens every segment file: damage shows here, not mid-query
+        searcher.doc_count()
     except Exception as error:  # Whoosh raises many kinds; all mean the same to a user
         raise IndexDamaged(
             f"index at {index_dir} is damaged ({type(error).__name__}: {error}); run `newsfind index --rebuild`"
         ) from None
-    return ix, gen_dir
+    return ix, gen_dir, searcher
 
 
 def _open_dir(gen_dir: Path) -> Any:
@@ -432,10 +429,9 @@ def stored_document(ix: Any, article_id: str) -> dict[str, Any] | None:
 
 
 def indexed_ids(ix: Any) -> Iterator[dict[str, Any]]:
-    """Id and hash of every live document, without loading bodies."""
-    with ix.reader() as reader:
-        for _docnum, fields in reader.iter_docs():
-            yield {"id": fields["id"], "hash": fields.get("hash", "")}
+    """Id and hash of every live document."""
+    for fields in stored_documents(ix):
+        yield {"id": fields["id"], "hash": fields.get("hash", "")}
 
 
 def directory_size(path: Path) -> int:
