@@ -1,9 +1,12 @@
 """Build the German and English word-frequency lexicons shipped in newsfind/analysis/data/.
-Dev-time only (needs `pip install wordfreq`); the product reads the generated file."""
+Dev-time only (needs `pip install wordfreq`); the product reads the generated file.
+
+The files are plain text sorted by word (byte order), one ``word<TAB>zipf10`` line each
+after a comment line: searches find the few words they need by binary search over the
+bytes (analysis/_lexicon.py), which neither gzip nor a frequency order would allow."""
 
 from __future__ import annotations
 
-import gzip
 import sys
 from pathlib import Path
 
@@ -35,15 +38,22 @@ def build(lang: str) -> dict[str, int]:
     return lexicon
 
 
+def write(lang: str, lexicon: dict[str, int]) -> Path:
+    """The shipped file of one language: a header line, then words in byte order."""
+    out_path = DATA / f"lexicon_{lang}.tsv"
+    lines = sorted(lexicon.items(), key=lambda kv: kv[0].encode("utf-8"))
+    with open(out_path, "wb") as out:
+        out.write(f"# {lang} word frequencies (Zipf x 10), folded, sorted by word; "
+                  "from wordfreq 3.1 (CC BY-SA 4.0)\n".encode())
+        out.write("".join(f"{word}\t{zipf10}\n" for word, zipf10 in lines).encode())
+    return out_path
+
+
 def main() -> None:
     for lang in ("de", "en"):
-        out_path = DATA / f"lexicon_{lang}.tsv.gz"
-        lines = sorted(build(lang).items(), key=lambda kv: (-kv[1], kv[0]))
-        # mtime=0: the same word list gives the same bytes
-        with open(out_path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:
-            gz.write(f"# {lang} word frequencies (Zipf x 10), folded; from wordfreq 3.1 (CC BY-SA 4.0)\n".encode())
-            gz.write("".join(f"{word}\t{zipf10}\n" for word, zipf10 in lines).encode())
-        print(f"{len(lines)} words -> {out_path} ({out_path.stat().st_size // 1024} KiB)")
+        lexicon = build(lang)
+        out_path = write(lang, lexicon)
+        print(f"{len(lexicon)} words -> {out_path} ({out_path.stat().st_size // 1024} KiB)")
 
 
 if __name__ == "__main__":

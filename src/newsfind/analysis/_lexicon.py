@@ -3,25 +3,33 @@ Also the German ae/oe/ue transliteration rule, which needs the frequencies to st
 
 from __future__ import annotations
 
-import gzip
+import os
 import re
 from functools import lru_cache
-from importlib import resources
 
 from ._fold import fold_chars
 
+DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 # 'ue' after q is never an umlaut (Quelle, queue); everything else is decided by frequency.
 _TRANSLITERATION = re.compile(r"(?<!q)(ae|oe|ue)")
 _MIN_TRANSLITERATED_ZIPF = 3.0
 _TRANSLITERATION_MARGIN = 1.0  # the umlaut spelling must be >= 10x more frequent
 
 
+def data_bytes(name: str) -> bytes:
+    """Bytes of a file in analysis/data/, gunzipped when its name ends in .gz."""
+    with open(os.path.join(DATA_DIR, name), "rb") as handle:
+        raw = handle.read()
+    if name.endswith(".gz"):
+        import gzip
+
+        raw = gzip.decompress(raw)
+    return raw
+
+
 def data_text(name: str) -> str:
     """Text of a file in analysis/data/, gunzipped when its name ends in .gz."""
-    raw = resources.files("newsfind.analysis").joinpath("data").joinpath(name).read_bytes()
-    if name.endswith(".gz"):
-        raw = gzip.decompress(raw)
-    return raw.decode("utf-8")
+    return data_bytes(name).decode("utf-8")
 
 
 def data_lines(name: str) -> list[str]:
@@ -29,19 +37,94 @@ def data_lines(name: str) -> list[str]:
     return [line for line in data_text(name).splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=2)
-def frequencies(lang: str) -> dict[str, int]:
-    """Folded word -> Zipf x 10, most frequent first (wordfreq, CC BY-SA 4.0; data/README.md)."""
-    text = data_text(f"lexicon_{lang}.tsv.gz")
-    if text.startswith("#"):
-        text = text[text.index("\n") + 1:]
-    # one split of the whole file: ~3x faster than per-line parsing, and every search pays it
-    fields = text.split()
+def _parse(chunk: bytes) -> dict[str, int]:
+    # one split of the whole chunk: ~3x faster than per-line parsing
+    fields = chunk.decode("utf-8").split()
     return dict(zip(fields[0::2], map(int, fields[1::2])))
 
 
+class Lexicon:
+    """Folded word -> Zipf x 10 of one language, with the lookup of a dict: ``.get(word, 0)``.
+
+    The data file is sorted by word. A search looks up a few hundred words (its query words,
+    their compound parts, the words of its snippets): parsing all 83,000 German words for
+    them would cost more than the search itself, so words are read in small buckets, all
+    words sharing the first ``PREFIX`` letters, found by binary search over the file's bytes.
+    ``load_all`` parses everything at once (indexing: many lookups, in forked workers that
+    share what the parent loaded); ``get`` is then the dict's own.
+    """
+
+    PREFIX = 4  # letters per bucket: ~30 words each on average, a few hundred at most
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._start = data.index(b"\n") + 1 if data.startswith(b"#") else 0  # after the header
+        self._buckets: dict[str, dict[str, int]] = {}
+        self._full: dict[str, int] | None = None
+
+    def get(self, word: str, default: int | None = None) -> int | None:
+        if len(word) < 2:
+            return default  # the lexicon holds no one-letter words
+        if len(word) < self.PREFIX:
+            return self._bucket(word, exact=True).get(word, default)
+        bucket = self._buckets.get(word[: self.PREFIX])
+        if bucket is None:
+            bucket = self._bucket(word[: self.PREFIX])
+        return bucket.get(word, default)
+
+    def load_all(self) -> dict[str, int]:
+        """Every word, in the file's (alphabetical) order; later lookups go to this dict."""
+        if self._full is None:
+            self._full = _parse(self._data[self._start:])
+            self._buckets.clear()
+            self.get = self._full.get  # type: ignore[method-assign]
+        return self._full
+
+    def _bucket(self, prefix: str, exact: bool = False) -> dict[str, int]:
+        """The words starting with ``prefix`` (with ``exact``: only the word ``prefix``)."""
+        cache_key = prefix + "\t" if exact else prefix
+        found = self._buckets.get(cache_key)
+        if found is not None:
+            return found
+        key = prefix.encode("utf-8")
+        start = self._first_line(key, self._start, len(self._data))
+        if exact:
+            end = self._data.find(b"\n", start) + 1 or len(self._data)
+            found = _parse(self._data[start:end]) if self._data.startswith(key + b"\t", start) else {}
+        else:
+            end = self._first_line(key[:-1] + bytes([key[-1] + 1]), start, len(self._data))
+            found = _parse(self._data[start:end])
+        self._buckets[cache_key] = found
+        return found
+
+    def _first_line(self, key: bytes, lo: int, hi: int) -> int:
+        """Offset of the first line in data[lo:hi] (lo a line start) whose word is >= key."""
+        data = self._data
+        while lo < hi:
+            mid = (lo + hi) // 2
+            line = data.rfind(b"\n", lo, mid) + 1 or lo  # start of the line holding mid
+            if data[line:data.index(b"\t", line)] < key:
+                lo = data.index(b"\n", line) + 1
+            else:
+                hi = line
+        return lo
+
+
+@lru_cache(maxsize=2)
+def frequencies(lang: str) -> Lexicon:
+    """Folded word -> Zipf x 10 (wordfreq, CC BY-SA 4.0; data/README.md), looked up with ``.get``."""
+    return Lexicon(data_bytes(f"lexicon_{lang}.tsv"))
+
+
+def load_all_frequencies() -> None:
+    """Parse the whole lexicons now (the indexer, before it forks its workers)."""
+    for lang in ("de", "en"):
+        frequencies(lang).load_all()
+
+
 def german_frequencies() -> dict[str, int]:
-    return frequencies("de")
+    """Every German word with its Zipf x 10, most frequent first (ties alphabetical)."""
+    return dict(sorted(frequencies("de").load_all().items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def german_zipf(folded: str) -> float:
