@@ -59,9 +59,9 @@ def place_country(name: str) -> str | None:
 
 def leader_key(name: str) -> str:
     """Spelling-insensitive key: 'Lee Jae Myung' and 'Lee Jae-myung' give the same key."""
-    from newsfind.extract import leaders
+    from newsfind.extract._keys import leader_key as key
 
-    return leaders.leader_key(name)
+    return key(name)
 
 
 def canonical_leader(variants: Iterable[str]) -> str:
@@ -81,6 +81,6 @@ def resolve_leader(query: str, known: Iterable[str]) -> list[str]:
 def leader_word_keys(name: str) -> set[str]:
     """Keys of a name's words ('Lee Jae-myung' -> lee, jaemyung, jae, myung): the surname
     index behind resolve_leader, for callers that look names up many times."""
-    from newsfind.extract import leaders
+    from newsfind.extract._keys import word_keys
 
-    return leaders._word_keys(name)
+    return word_keys(name)

@@ -1,30 +1,18 @@
 """Text helpers shared by the extractors and scripts/build_gazetteer.py: spelling-insensitive keys
-(case, accents, umlaut spellings and punctuation fold away) and the article's lead paragraphs."""
+(case, accents, umlaut spellings and punctuation fold away; defined in _keys) and the article's
+lead paragraphs."""
 
 from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-_UMLAUT_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "’": "'"})
-_WORDS = re.compile(r"[a-z0-9]+")
+from newsfind.extract._keys import fold, strip_accents
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?= {2,}\S)")
 _LINE_BREAK = re.compile(r"\n")
-
-
-def strip_accents(text: str) -> str:
-    """Drop combining marks: 'Südkorea' -> 'Sudkorea', 'Côte' -> 'Cote'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
-
-
-def fold(text: str) -> str:
-    """Lower-case words joined by single spaces, umlauts written out ('Südkorea' -> 'suedkorea')."""
-    lowered = strip_accents(text.lower().translate(_UMLAUT_E))
-    return " ".join(_WORDS.findall(lowered))
 
 
 def fold_variants(text: str) -> set[str]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from newsfind.extract._keys import leader_key
+from newsfind.extract._keys import word_keys as _word_keys
 from newsfind.extract._text import WordSieve, fold, is_caps
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -139,11 +141,6 @@ def _canonical_spellings() -> dict[str, str]:
     return {leader_key(name): name for name in _lines("leaders_canonical.tsv")}
 
 
-def leader_key(name: str) -> str:
-    """Spelling-insensitive key: 'Lee Jae Myung', 'Lee Jae-myung' and 'lee jaemyung' are equal."""
-    return fold(name).replace(" ", "")
-
-
 def _is_role_word(word: str) -> bool:
     return _role_at(word, []) is not None
 
@@ -266,15 +263,6 @@ def resolve_leader(query: str, known: Iterable[str]) -> list[str]:
         return exact
     wanted = {leader_key(word) for word in query.split()}
     return [name for name in names if wanted <= _word_keys(name)]
-
-
-def _word_keys(name: str) -> set[str]:
-    """Keys of a name's words, also of hyphen parts joined and split ('Jae-myung' -> jaemyung, jae, myung)."""
-    keys = set()
-    for word in name.split():
-        keys.add(leader_key(word))
-        keys.update(leader_key(part) for part in word.split("-"))
-    return keys
 
 
 def _may_end_role(word: str) -> bool:
