@@ -5,23 +5,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from . import fold, phrase_tokens
 from ._lexicon import data_lines
 
 _COLUMN = {"de": 1, "en": 2}
 
 
 def _key(surface: str, lang: str) -> tuple[str, ...]:
-    from . import phrase_tokens
-
     return tuple(token[0] for token in phrase_tokens(surface, lang))
 
 
 def _prefix(surface: str) -> str:
     """A cheap bucket for a spelling: the first letters of its first folded word, which
     inflection and stemming leave alone (Präsidenten, Präsident -> 'pra')."""
-    from . import fold
-
-    words = fold(surface).split()
+    words = fold(surface).split(None, 1)
     return words[0][:3] if words else ""
 
 
