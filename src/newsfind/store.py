@@ -1,6 +1,7 @@
 """The on-disk index: Whoosh schema and files, generations, manifest, lock and format version.
 
-The only module besides ``query.py`` that imports Whoosh. Layout of an index directory::
+The only module besides ``query.py`` (and ``_pool.py``, the indexer's posting pool) that imports
+Whoosh. Layout of an index directory::
 
     index/CURRENT          name of the live generation directory (swapped atomically)
     index/gen-.../         Whoosh files, FORMAT, and manifest-<N>.json for Whoosh generation N
@@ -11,10 +12,8 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
-import marshal
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,7 +26,6 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.writing import PostingPool
 
 from .analysis import LANGS, index_positions, index_tokens, query_tokens
 from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
@@ -211,6 +209,8 @@ def index_exists(index_dir: Path) -> bool:
 
 def new_generation_dir(index_dir: Path) -> Path:
     index_dir.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     return Path(tempfile.mkdtemp(prefix=f"gen-{time.strftime('%Y%m%d-%H%M%S')}-", dir=index_dir))
 
 
@@ -445,43 +445,20 @@ def directory_size(path: Path) -> int:
     return total
 
 
-class BlockPostingPool(PostingPool):
-    """Whoosh's posting pool, spilling sorted runs in marshalled blocks.
+def __getattr__(name: str) -> Any:
+    # BlockPostingPool lives with whoosh.writing in _pool, which searches never import
+    if name == "BlockPostingPool":
+        from ._pool import BlockPostingPool
 
-    The stock pool pickles every posting on its own when it spills to disk (and unpickles
-    each when merging): over a third of a large build's writer time. Blocks of a few
-    thousand postings make a spill about ten times cheaper; the order is the same."""
-
-    BLOCK = 4096
-
-    def _write_run(self, f: Any, items: Iterable[Any]) -> None:
-        block: list[Any] = []
-        for item in items:
-            block.append(item)
-            if len(block) >= self.BLOCK:
-                f.write(marshal.dumps(block))
-                block = []
-        if block:
-            f.write(marshal.dumps(block))
-        f.close()
-
-    def _read_run(self, path: str) -> Iterator[Any]:
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    block = marshal.load(f)
-                except EOFError:
-                    return
-                yield from block
-        finally:
-            f.close()
-            self._remove_run(path)
+        return BlockPostingPool
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def with_block_pool(writer: Any, limitmb: int) -> Any:
     """Give a fresh Whoosh SegmentWriter the cheaper-spilling pool (its poolclass argument
     is ignored by whoosh3, so the pool is swapped before the first document)."""
+    from ._pool import BlockPostingPool
+
     writer.pool = BlockPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
     return writer
 
