@@ -4,7 +4,6 @@ Each writer streams records as they come, so `--all` exports start at once and s
 """
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -57,6 +56,8 @@ def _cell(value: Any) -> str:
 
 
 def _write_table(records: Iterable[dict[str, Any]], out: TextIO, fields: tuple[str, ...], delimiter: str) -> int:
+    import csv  # only the table formats need it
+
     if delimiter == "\t":
         # TSV has no quoting: tabs and newlines inside values become spaces
         writer = csv.writer(out, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar=None,
