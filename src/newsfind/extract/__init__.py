@@ -4,7 +4,10 @@ Pure Python over shipped data files; submodules and data load on first use, so i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsfind.extract._metadata import Metadata
 
 __all__ = [
     "Metadata",
@@ -18,16 +21,19 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Metadata:
-    date: str | None  # "YYYY-MM-DD" or None
-    places: tuple[str, ...]  # canonical English names, most salient first
-    leaders: tuple[str, ...]  # canonical person names, most salient first
+def __getattr__(name: str) -> Any:
+    # Metadata is defined on first use: searches import this package for leader_key only
+    if name == "Metadata":
+        from newsfind.extract._metadata import Metadata
+
+        return Metadata
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def extract_metadata(title: str, body: str, lang: str) -> Metadata:
     """Date, places and leaders of one article (lang "de" or "en")."""
     from newsfind.extract import dates, leaders, places
+    from newsfind.extract._metadata import Metadata
 
     return Metadata(
         date=dates.extract_date(title, body),
