@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import fold, phrase_tokens
+from ._fold import fold_chars
 from ._lexicon import data_lines
 
 _COLUMN = {"de": 1, "en": 2}
@@ -22,9 +23,16 @@ def _prefix(surface: str) -> str:
     return words[0][:3] if words else ""
 
 
+def _initial(surface: str) -> str:
+    """The first letter of ``_prefix(surface)``, from the cheaper fold_chars: fold's ae/oe/ue
+    rule keeps the first letter of every word, so equal prefixes have equal initials."""
+    words = fold_chars(surface).split(None, 1)
+    return words[0][:1] if words else ""
+
+
 @lru_cache(maxsize=2)
 def _rows(lang: str) -> dict[str, list[tuple[str, list[str]]]]:
-    """`lang` spellings with the other language's spellings, bucketed by prefix, in file order.
+    """`lang` spellings with the other language's spellings, bucketed by initial, in file order.
 
     Only the spellings in a query word's bucket are analysed, and only when first needed: a
     search pays for a handful of analyses instead of the whole table's."""
@@ -34,8 +42,13 @@ def _rows(lang: str) -> dict[str, list[tuple[str, list[str]]]]:
         columns = line.split("\t")
         targets = columns[_COLUMN[other]].split("|")
         for spelling in columns[_COLUMN[lang]].split("|"):
-            rows.setdefault(_prefix(spelling), []).append((spelling, targets))
+            rows.setdefault(_initial(spelling), []).append((spelling, targets))
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _cached_prefix(spelling: str) -> str:
+    return _prefix(spelling)
 
 
 @lru_cache(maxsize=4096)
@@ -48,7 +61,8 @@ def lookup(text: str, key: tuple[str, ...], lang: str) -> list[str]:
     if not key:
         return []
     found: list[str] = []
-    for spelling, targets in _rows(lang).get(_prefix(text), []):
-        if _cached_key(spelling, lang) == key:
+    prefix = _prefix(text)
+    for spelling, targets in _rows(lang).get(prefix[:1], []):
+        if _cached_prefix(spelling) == prefix and _cached_key(spelling, lang) == key:
             found += [t for t in targets if t not in found]
     return found
