@@ -51,7 +51,8 @@ def fold(text: str) -> str:
     more frequent German word: fold('Suedkorea') == fold('Südkorea') == 'sudkorea', while
     'Israel', 'Michael', 'queue' or 'aktuell' are unchanged. Language independent.
     """
-    folded = fold_chars(text)
+    # fold_chars(text), short-cut for ASCII: NFKC leaves it alone, and casefold() is lower()
+    folded = text.lower() if text.isascii() else fold_chars(text)
     # the rule needs an ae/oe/ue, which lies inside one [a-z]+ word: most texts have none
     if not _TRANSLITERABLE.search(folded):
         return folded
