@@ -5,14 +5,19 @@ clear messages) and compiled into Whoosh queries over the per-language fields.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
+import heapq
 import re
+import string
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +26,21 @@ from whoosh import query as wq
 from . import store
 from .analysis import (
     LANGS,
+    SURFACE_WORD,
     detect_language,
     fold,
+    fold_chars,
     index_tokens,
     is_stopword_word,
     phrase_tokens,
     query_tokens,
     query_words,
+    surface_word_texts,
     surface_words,
     translations,
 )
 from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
+from .scoring import Evaluator, Scores
 
 MAX_QUERY_CHARS = 2000
 FIELDS = ("title", "place", "leader", "lang", "date")
@@ -325,6 +334,7 @@ class _Context:
     leaders: LeaderDirectory
     query_lang: str | None = None  # the language of the query's free text, when it has any
     terms: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGS})
+    highlighters: dict[str, Highlighter] = field(default_factory=dict)  # per language, for snippets
 
 
 def query_languages(words: Sequence[str]) -> dict[str, float]:
@@ -558,12 +568,14 @@ def leader_query(name: str, directory: LeaderDirectory) -> wq.Query:
 class FilterSets:
     """Document-number sets of filters, built once per open index and reused by later queries.
 
-    Filters are sets rather than queries: Whoosh then tests membership instead of running a
-    second matcher, and a date range is two bisections of the sorted day column instead of
+    Filters are sets rather than queries: a hit is tested for membership instead of running
+    a second query, and a date range is two bisections of the sorted day column instead of
     a union of numeric-range terms."""
 
-    def __init__(self, searcher: Any, leaders: LeaderDirectory, max_cached: int = 512) -> None:
+    def __init__(self, searcher: Any, evaluator: Evaluator, leaders: LeaderDirectory,
+                 max_cached: int = 512) -> None:
         self._searcher = searcher
+        self._evaluator = evaluator
         self._leaders = leaders
         self._terms: dict[tuple[str, str], frozenset[int]] = {}
         self._max_cached = max_cached
@@ -574,9 +586,7 @@ class FilterSets:
         key = (fieldname, text)
         docs = self._terms.get(key)
         if docs is None:
-            reader = self._searcher.reader()
-            docs = (frozenset(reader.postings(fieldname, text).all_ids())
-                    if (fieldname, text) in reader else frozenset())
+            docs = self._evaluator.doc_ids(fieldname, text)
             if len(self._terms) >= self._max_cached:
                 self._terms.pop(next(iter(self._terms)))
             self._terms[key] = docs
@@ -626,26 +636,112 @@ class FilterSets:
 
 # --- snippets -------------------------------------------------------------------------------
 
+class Highlighter:
+    """Finds the surface words of texts whose analysed terms were searched for. One per
+    search and language: a word's answer is kept for the next hit, where it is common."""
+
+    def __init__(self, lang: str, terms: set[str]) -> None:
+        self.lang = lang
+        self.terms = terms
+        # Only words that contain (most of) a searched term can match: analysing just those
+        # keeps snippets cheap. Stems may end differently from the word ('countri').
+        self._prefixes = {term[:max(3, len(term) - 2)] for term in terms}
+        self._seen: set[str] = set()  # words already judged
+        self._marked: set[str] = set()  # those of them that match
+
+    def _judge(self, words: list[str]) -> None:
+        """Decide for new words whether they match. Words that cannot hold a searched term's
+        prefix are ruled out in bulk, by string search over all of them at once; only the
+        few candidates are analysed."""
+        self._seen.update(words)
+        blob = "\n".join(words)
+        folded = _rough_fold(blob)
+        starts = list(accumulate((len(word) + 1 for word in words[:-1]), initial=0))
+        # Words with German ae/oe/ue spellings, which may fold to umlauts (Suedkorea =
+        # Südkorea), or with characters of longer folds (ß) are candidates whatever the prefixes
+        # (as are words with hyphens or apostrophes, which may stand between a prefix's letters)
+        needles = (*self._prefixes, "ae", "oe", "ue", _UNSURE, *"-‐‑–'’")
+        candidates = {words[bisect.bisect_right(starts, at) - 1]
+                      for needle in needles for at in _find_all(folded, needle)}
+        for word in candidates:
+            if may_hold(word, self._prefixes) and any(
+                    term in self.terms for term, _pos, _start, _end in index_tokens(word, self.lang)):
+                self._marked.add(word)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the matching words, merged where they touch."""
+        if not self.terms or not text:
+            return []
+        words = set(surface_word_texts(text))
+        new = words - self._seen
+        if new:
+            self._judge(list(new))
+        marked = words & self._marked
+        if not marked:
+            return []
+        return _merge([span for word in marked for span in _occurrences(text, word)])
+
+
+def _occurrences(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """Where ``word`` stands as a whole surface word (not inside Nord-Korea or Koreas).
+
+    Tokens never hold whitespace, so tokenising from the whitespace around a place gives
+    the same words there as tokenising the whole text."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        left = max(text.rfind(space, 0, start) for space in _SPACES) + 1
+        right = min((at for at in (text.find(space, end) for space in _SPACES) if at >= 0), default=len(text))
+        if any(m.start() == start and m.end() == end for m in SURFACE_WORD.finditer(text, left, right)):
+            yield start, end
+        start = text.find(word, start + 1)
+
+
+_SPACES = " \n\t\r"
+
+
 def highlight_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
     """Character spans of the surface words whose analysed terms were searched for."""
-    if not terms or not text:
-        return []
-    # Only words that contain (most of) a searched term can match: analysing just those keeps
-    # snippets cheap. Stems may end differently from the word ('countri'), hence the prefixes.
-    prefixes = {term[:max(3, len(term) - 2)] for term in terms}
-    spans: list[tuple[int, int]] = []
-    for word, start, end in surface_words(text):
-        folded = _folded(word)
-        if not any(prefix in folded for prefix in prefixes):
-            continue
-        if any(term in terms for term, _pos, _start, _end in index_tokens(word, lang)):
-            spans.append((start, end))
-    return _merge(spans)
+    return Highlighter(lang, terms).spans(text)
+
+
+def may_hold(word: str, prefixes: set[str]) -> bool:
+    """Whether a surface word can have an index term starting with one of ``prefixes``:
+    its fold, without hyphens and apostrophes (Jae-myung: jaemyung, O'Brien: obrien), holds one."""
+    folded = _squeezed(word)
+    return any(prefix in folded for prefix in prefixes)
 
 
 @lru_cache(maxsize=50_000)
-def _folded(word: str) -> str:
-    return fold(word)
+def _squeezed(word: str) -> str:
+    return _SQUEEZE.sub("", fold(word))
+
+
+_SQUEEZE = re.compile(r"[-‐‑–'’]")
+
+
+# character -> its fold_chars (one character, else _UNSURE), filled as characters appear
+_ROUGH_FOLD: dict[int, str] = {ord(upper): upper.lower() for upper in string.ascii_uppercase}
+_UNSURE = "\x01"  # stands for a character whose fold is not one character
+
+
+def _rough_fold(text: str) -> str:
+    """``fold_chars`` character by character at C speed, one character for one (offsets
+    stay): a fold of another length becomes _UNSURE; no German transliteration."""
+    if text.isascii():
+        return text.lower()
+    for char in set(text):
+        if ord(char) not in _ROUGH_FOLD and not char.isascii():
+            folded = "" if unicodedata.combining(char) else fold_chars(char)
+            _ROUGH_FOLD[ord(char)] = folded if len(folded) == 1 else _UNSURE
+    return text.translate(_ROUGH_FOLD)
+
+
+def _find_all(text: str, needle: str) -> Iterator[int]:
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -658,10 +754,11 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def make_snippet(body: str, lang: str, terms: set[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+def make_snippet(body: str, lang: str, terms: set[str], width: int = SNIPPET_CHARS,
+                 highlighter: Highlighter | None = None) -> tuple[str, list[tuple[int, int]]]:
     """Up to two fragments of about ``width`` characters around the densest matches."""
     text = " ".join(body.split())
-    spans = highlight_spans(text, lang, terms)
+    spans = (highlighter or Highlighter(lang, terms)).spans(text)
     if not spans:
         cut = _cut(text, 0, width)
         return text[:cut] + (" …" if cut < len(text) else ""), []
@@ -711,6 +808,15 @@ def _best_windows(text: str, spans: list[tuple[int, int]], width: int) -> list[t
     return sorted(chosen)
 
 
+def _ranked(scores: Scores, limit: int | None) -> list[tuple[int, float]]:
+    """(docnum, score) by score, ties by document number (Whoosh's order), at most ``limit``."""
+    items: Any = scores.items()
+    if limit is not None and len(scores) > limit:
+        threshold = heapq.nlargest(limit, scores.values())[-1]
+        items = [(d, s) for d, s in items if s >= threshold]
+    return sorted(items, key=lambda hit: (-hit[1], hit[0]))[:limit]
+
+
 # --- the index as seen by searches ---------------------------------------------------------
 
 class NewsIndex:
@@ -722,6 +828,7 @@ class NewsIndex:
         self.leader_names, self.updated = store.read_names(self._gen_dir, store.index_generation_number(self._ix))
         self.leaders = LeaderDirectory(self.leader_names)
         self._filters: FilterSets | None = None
+        self._evaluator: Evaluator | None = None
 
     def __enter__(self) -> NewsIndex:
         return self
@@ -742,9 +849,15 @@ class NewsIndex:
         return self._searcher
 
     @property
+    def evaluator(self) -> Evaluator:
+        if self._evaluator is None:
+            self._evaluator = Evaluator(self.searcher)
+        return self._evaluator
+
+    @property
     def filters(self) -> FilterSets:
         if self._filters is None:
-            self._filters = FilterSets(self.searcher, self.leaders)
+            self._filters = FilterSets(self.searcher, self.evaluator, self.leaders)
         return self._filters
 
     def leader_display(self, names: Sequence[str]) -> tuple[str, ...]:
@@ -792,35 +905,44 @@ class NewsIndex:
         compiled, ctx = self.compile(text)
         allowed = self.filters.combined(lang=lang, since=since, until=until, places=places, leaders=leaders)
         if allowed is not None and not allowed:
-            return [], 0, ctx  # nothing passes the filters (Whoosh would read an empty set as none)
-        # One pass that scores every match: Whoosh's top-k pruning rarely skips anything for
-        # these many-term OR queries, and the full list gives the exact count (len(results)
-        # would run the query again) and lets tiers and dates order it without another search.
-        results = self.searcher.search(compiled, limit=None, filter=allowed)
-        found = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
+            return [], 0, ctx  # nothing passes the filters
+        # Every match is scored (in bulk, see scoring.py): that gives the exact count, and
+        # lets tiers and dates order the hits without another search.
+        scores = self.evaluator.scores(compiled)
+        if allowed is not None:
+            scores = {d: s for d, s in scores.items() if d in allowed}
         if sort == "relevance" and not lang and ctx.query_lang:
-            # same-language matches rank above cross-language ones (sort() is stable)
+            # same-language matches rank above cross-language ones
             same = self.filters.term("lang", ctx.query_lang)
-            found.sort(key=lambda hit: hit[0] not in same)
-        elif sort != "relevance":
+            hits = _ranked({d: s for d, s in scores.items() if d in same}, limit)
+            if limit is None or len(hits) < limit:
+                rest = {d: s for d, s in scores.items() if d not in same}
+                hits += _ranked(rest, None if limit is None else limit - len(hits))
+        elif sort == "relevance":
+            hits = _ranked(scores, limit)
+        else:
             days = self.filters.day_column()
             if sort == "date":  # oldest first, undated last
-                found.sort(key=lambda hit: (days[hit[0]] == 0, days[hit[0]]))
+                key = lambda hit: (days[hit[0]] == 0, days[hit[0]], -hit[1], hit[0])  # noqa: E731
             else:
-                found.sort(key=lambda hit: -days[hit[0]])
-        return (found[:limit] if limit is not None else found), len(found), ctx
+                key = lambda hit: (-days[hit[0]], -hit[1], hit[0])  # noqa: E731
+            hits = sorted(scores.items(), key=key)[:limit]
+        return hits, len(scores), ctx
 
     def _hit(self, docnum: int, score: float, ctx: _Context) -> Hit:
         fields = self.searcher.stored_fields(docnum)
         doc = fields["doc"]
         lang = fields["lang"]
         terms = ctx.terms.get(lang, set())
-        snippet, spans = make_snippet(doc["body"] or doc["title"], lang, terms)
+        highlighter = ctx.highlighters.get(lang)
+        if highlighter is None:
+            highlighter = ctx.highlighters[lang] = Highlighter(lang, terms)
+        snippet, spans = make_snippet(doc["body"] or doc["title"], lang, terms, highlighter=highlighter)
         return Hit(
             id=fields["id"], title=doc["title"], date=doc["date"], lang=lang,
             places=tuple(doc["places"]), leaders=self.leader_display(doc["leaders"]), score=score,
             snippet=snippet, source=fields["source"], snippet_spans=tuple(spans),
-            title_spans=tuple(highlight_spans(doc["title"], lang, terms)),
+            title_spans=tuple(highlighter.spans(doc["title"])),
         )
 
     def _facets(self, text: str, lang: str | None, since: str | None, until: str | None,

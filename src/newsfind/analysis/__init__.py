@@ -31,6 +31,7 @@ _LETTER = r"[\w\u0300-\u036f]"
 # Dates and decimals (13.01.2026, 3,5) stay one token; words may be joined by hyphens
 # (any dash glued between letters) and apostrophes (Yoon’s, O'Brien).
 _SURFACE = re.compile(rf"\d+(?:[.,:/]\d+)+|{_LETTER}+(?:[-‐‑–'’]{_LETTER}+)*")
+SURFACE_WORD = _SURFACE  # what counts as one word as written
 _HYPHENS = re.compile(r"[-‐‑–]")
 _NUMBER_SEPARATORS = re.compile(r"[.,:/]")
 _APOSTROPHES = re.compile(r"['’]")
@@ -332,6 +333,11 @@ def surface_words(text: str) -> list[tuple[str, int, int]]:
     return _surface_words(text)
 
 
+def surface_word_texts(text: str) -> list[str]:
+    """The words of a text as written, without offsets (cheaper than ``surface_words``)."""
+    return _SURFACE.findall(text)
+
+
 def is_stopword_word(word: str, lang: str) -> bool:
     """Exact test of a surface word against the stopword list (cheap: no stemming data)."""
     from ._lexicon import stopwords
@@ -360,6 +366,7 @@ def translations(text: str, lang: str) -> list[str]:
 
 __all__ = [
     "LANGS",
+    "SURFACE_WORD",
     "Token",
     "detect_language",
     "fold",
@@ -371,6 +378,7 @@ __all__ = [
     "query_tokens",
     "query_words",
     "surface_words",
+    "surface_word_texts",
     "QueryWord",
     "translations",
 ]

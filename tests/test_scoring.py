@@ -1,0 +1,140 @@
+"""The bulk BM25F evaluator against Whoosh's own scoring, and the snippet highlighter against
+the word-by-word rule it speeds up."""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import shutil
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsfind import open_index
+from newsfind.analysis import index_tokens, surface_words
+from newsfind.indexer import index_paths
+from newsfind.query import Highlighter, _merge, may_hold
+
+from conftest import ARTICLES, CORPORA
+
+QUERIES = [
+    "Gipfeltreffen", "Regierung", "government", "Korea AND (summit OR Gipfel) -China", "*",
+    "NOT Regierung", "Tokio", "place:Wien", "date:2020", "lang:en minister", "title:Regierung",
+    "Regierung OR government OR Wien", '"prime minister"', '"koreanischen Halbinsel"',
+    "Wirtschaft Arbeitslosigkeit", "election -Blair", "Fußball", "Kohlebergwerk", "Lee Jae-myung",
+]
+
+
+def _corpus(tmp: Path, count: int) -> Path:
+    """The shipped articles plus real news from the shared corpora, as .json files."""
+    corpus = tmp / "articles"
+    shutil.copytree(ARTICLES, corpus)
+    for name in ("news-de.jsonl.gz", "news-en.jsonl.gz"):
+        with gzip.open(CORPORA / name, "rt", encoding="utf-8") as lines:
+            records = [json.loads(line) for line in islice(lines, count)]
+        (corpus / f"{name.split('.')[0]}.json").write_text(json.dumps(records), encoding="utf-8")
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def news_index(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Several segments and deletions: one run, then a run that drops and changes articles."""
+    root = tmp_path_factory.mktemp("scoring")
+    corpus = _corpus(root, 150)
+    index_paths([corpus], root / "index", workers=2)
+    (corpus / "003_075149ac7a1d900d.txt").unlink()
+    records = json.loads((corpus / "news-en.json").read_text(encoding="utf-8"))
+    records[0]["body"] += " The government met again."
+    (corpus / "news-en.json").write_text(json.dumps(records[:120]), encoding="utf-8")
+    index_paths([corpus], root / "index", workers=2)
+    with open_index(root / "index") as index:
+        yield index
+
+
+def test_test_index_has_segments_and_deletions(news_index: Any) -> None:
+    reader = news_index.searcher.reader()
+    assert len(news_index.searcher.leaf_searchers()) >= 2
+    assert reader.doc_count() < reader.doc_count_all()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_bulk_scores_equal_whoosh_scores(news_index: Any, query: str) -> None:
+    compiled, _ctx = news_index.compile(query)
+    ours = news_index.evaluator.scores(compiled)
+    whoosh = {docnum: float(score or 0.0)
+              for score, docnum in news_index.searcher.search(compiled, limit=None).top_n}
+    assert set(ours) == set(whoosh)
+    assert all(math.isclose(ours[d], whoosh[d], rel_tol=1e-9) for d in whoosh)
+
+
+def test_deleted_articles_are_not_found(news_index: Any) -> None:
+    assert news_index.search('"koreanischen Halbinsel"').total == news_index.searcher.search(
+        news_index.compile('"koreanischen Halbinsel"')[0], limit=None).scored_length()
+    ids = {hit.id for hit in news_index.search("*", limit=None).hits}
+    assert "003_075149ac7a1d900d" not in ids
+    assert "bbc-business-001" in ids and "bbc-business-121" not in ids
+
+
+def test_hits_are_ordered_by_score_then_document(news_index: Any) -> None:
+    result = news_index.search("Regierung OR government", lang="en", limit=None)
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert result.total == len(result.hits) > 10
+    top = news_index.search("Regierung OR government", lang="en", limit=5)
+    assert [h.id for h in top.hits] == [h.id for h in result.hits[:5]] and top.total == result.total
+
+
+def test_filter_sets_match_term_postings(news_index: Any) -> None:
+    reader = news_index.searcher.reader()
+    for lang in ("de", "en"):
+        expected = {d for d in reader.postings("lang", lang).all_ids() if not reader.is_deleted(d)}
+        assert news_index.filters.term("lang", lang) == expected
+
+
+# --- highlighting ----------------------------------------------------------------------------
+
+def _reference_spans(text: str, lang: str, terms: set[str], prefilter: bool = False) -> list[tuple[int, int]]:
+    """The rule: every surface word one of whose index terms was searched for (with the
+    prefix test the highlighter applies first, if ``prefilter``), touching spans merged."""
+    prefixes = {term[:max(3, len(term) - 2)] for term in terms}
+    return _merge([(start, end) for word, start, end in surface_words(text)
+                   if any(term in terms for term, *_ in index_tokens(word, lang))
+                   and (not prefilter or may_hold(word, prefixes))])
+
+
+def _terms(words: str, lang: str) -> set[str]:
+    return {term for term, *_ in index_tokens(words, lang)}
+
+
+@pytest.mark.parametrize(("text", "lang", "query", "marked"), [
+    ("Die Suedkorea-Politik und Südkoreas Präsident", "de", "Südkorea", ["Suedkorea-Politik", "Südkoreas"]),
+    ("Nord-Korea, Korea, Koreaner und XKorea.", "en", "Korea", ["Nord-Korea", "Korea"]),
+    ("Das Gipfeltreffen in Nara; Gipfel-Treffen am 13.01.2026", "de", "Gipfel", ["Gipfeltreffen", "Gipfel-Treffen"]),
+    ("Straße, Strasse und STRASSE", "de", "Straße", ["Straße", "Strasse", "STRASSE"]),
+    ("O'Brien met Yoon’s aide; obrien", "en", "OBrien", ["O'Brien", "obrien"]),
+    ("Lee Jae-myung, Lee Jaemyung", "en", "Jaemyung", ["Jae-myung", "Jaemyung"]),
+])
+def test_highlighter_marks_whole_surface_words(text: str, lang: str, query: str, marked: list[str]) -> None:
+    spans = Highlighter(lang, _terms(query, lang)).spans(text)
+    assert [text[s:e] for s, e in spans] == marked
+    assert spans == _reference_spans(text, lang, _terms(query, lang))
+
+
+_ALPHABET = "aeiounrstgkdmßäöüÄÖÜéSKGN -‐'’.,:/0123\u0301"
+
+
+_TEXTS = st.one_of(st.text(alphabet=_ALPHABET, max_size=80), st.text(max_size=40))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXTS, query=_TEXTS.filter(bool), lang=st.sampled_from(["de", "en"]))
+def test_highlighter_agrees_with_the_word_by_word_rule(text: str, query: str, lang: str) -> None:
+    terms = _terms(query, lang)
+    reference = _reference_spans(text, lang, terms, prefilter=True)
+    highlighter = Highlighter(lang, terms)
+    assert highlighter.spans(text) == reference
+    assert highlighter.spans(text) == reference  # and again, from what it remembered
