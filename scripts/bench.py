@@ -224,6 +224,9 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(NO_COLOR="1", TERM="dumb", COLUMNS="120", PYTHONUNBUFFERED="1")
     env.pop("NEWSFIND_INDEX", None)
+    # an installed package has its .pyc files (pip compiles them); without this, an editable
+    # install under PYTHONDONTWRITEBYTECODE would compile every module on every cold run
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

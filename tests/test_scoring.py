@@ -95,6 +95,11 @@ def test_filter_sets_match_term_postings(news_index: Any) -> None:
         assert news_index.filters.term("lang", lang) == expected
 
 
+def test_day_column_reads_like_whoosh(news_index: Any) -> None:
+    assert news_index.filters.day_column() == list(news_index.searcher.reader().column_reader("day"))
+    assert any(news_index.filters.day_column())
+
+
 # --- highlighting ----------------------------------------------------------------------------
 
 def _reference_spans(text: str, lang: str, terms: set[str], prefilter: bool = False) -> list[tuple[int, int]]:

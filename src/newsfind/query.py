@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
@@ -597,8 +597,9 @@ class FilterSets:
         import bisect
 
         if self._days is None:
-            pairs = sorted((day, docnum) for docnum, day in enumerate(self.day_column()) if day)
-            self._days = ([day for day, _ in pairs], [docnum for _, docnum in pairs])
+            column = self.day_column()
+            dated = sorted(compress(range(len(column)), column), key=column.__getitem__)
+            self._days = ([column[docnum] for docnum in dated], dated)
         days, docnums = self._days
         low = bisect.bisect_left(days, start) if start is not None else 0
         high = bisect.bisect_right(days, end) if end is not None else len(days)
@@ -607,7 +608,7 @@ class FilterSets:
     def day_column(self) -> list[int]:
         """Each document's day number (0: undated), by document number."""
         if self._day_column is None:
-            self._day_column = list(self._searcher.reader().column_reader("day"))
+            self._day_column = self._evaluator.numbers("day")
         return self._day_column
 
     def leader(self, name: str) -> frozenset[int]:

@@ -9,6 +9,8 @@ positional queries still run through Whoosh's matchers.
 """
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Iterable
 from itertools import accumulate, repeat
 from typing import Any
@@ -47,6 +49,26 @@ class Evaluator:
             if found:
                 docs.update(offset + local for local in found[0])
         return frozenset(docs)
+
+    def numbers(self, fieldname: str) -> list[int]:
+        """A numeric column's value for every document number (the day column: date sorts
+        and ranges), read a segment at a time instead of one value per call."""
+        values: list[int] = []
+        field = self.searcher.schema[fieldname]
+        for reader, _offset in self.leaves:
+            column = reader.column_reader(fieldname, translate=False)
+            count = reader.doc_count_all()
+            try:
+                raw = array(column._typecode, column._dbfile.get(column._basepos, column._count * column._fixedlen))
+                if sys.byteorder == "little":
+                    raw.byteswap()  # Whoosh packs columns big-endian ("!I")
+                part = list(raw) + [column._default] * (count - len(raw))
+            except AttributeError:  # not a plain numeric column (no such column in a segment)
+                part = list(column)
+            if field.from_column_value(12345) != 12345:
+                part = [field.from_column_value(v) for v in part]
+            values += part
+        return values
 
     # --- evaluation ----------------------------------------------------------------------
 
