@@ -26,7 +26,6 @@ from whoosh import query as wq
 from . import store
 from .analysis import (
     LANGS,
-    SURFACE_WORD,
     detect_language,
     fold,
     fold_chars,
@@ -36,8 +35,8 @@ from .analysis import (
     query_tokens,
     query_words,
     surface_word_texts,
-    surface_words,
     translations,
+    word_occurrences,
 )
 from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
 from .scoring import Evaluator, Scores
@@ -680,25 +679,7 @@ class Highlighter:
         marked = words & self._marked
         if not marked:
             return []
-        return _merge([span for word in marked for span in _occurrences(text, word)])
-
-
-def _occurrences(text: str, word: str) -> Iterator[tuple[int, int]]:
-    """Where ``word`` stands as a whole surface word (not inside Nord-Korea or Koreas).
-
-    Tokens never hold whitespace, so tokenising from the whitespace around a place gives
-    the same words there as tokenising the whole text."""
-    start = text.find(word)
-    while start >= 0:
-        end = start + len(word)
-        left = max(text.rfind(space, 0, start) for space in _SPACES) + 1
-        right = min((at for at in (text.find(space, end) for space in _SPACES) if at >= 0), default=len(text))
-        if any(m.start() == start and m.end() == end for m in SURFACE_WORD.finditer(text, left, right)):
-            yield start, end
-        start = text.find(word, start + 1)
-
-
-_SPACES = " \n\t\r"
+        return _merge([span for word in marked for span in word_occurrences(text, word)])
 
 
 def highlight_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:

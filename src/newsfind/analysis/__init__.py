@@ -16,6 +16,7 @@ Contract for the core (see also the function docstrings):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,7 +32,6 @@ _LETTER = r"[\w\u0300-\u036f]"
 # Dates and decimals (13.01.2026, 3,5) stay one token; words may be joined by hyphens
 # (any dash glued between letters) and apostrophes (Yoon’s, O'Brien).
 _SURFACE = re.compile(rf"\d+(?:[.,:/]\d+)+|{_LETTER}+(?:[-‐‑–'’]{_LETTER}+)*")
-SURFACE_WORD = _SURFACE  # what counts as one word as written
 _HYPHENS = re.compile(r"[-‐‑–]")
 _NUMBER_SEPARATORS = re.compile(r"[.,:/]")
 _APOSTROPHES = re.compile(r"['’]")
@@ -335,7 +335,27 @@ def surface_words(text: str) -> list[tuple[str, int, int]]:
 
 def surface_word_texts(text: str) -> list[str]:
     """The words of a text as written, without offsets (cheaper than ``surface_words``)."""
-    return _SURFACE.findall(text)
+    return _SURFACE.findall(_surface_text(text))
+
+
+_SPACES = " \n\t\r"
+
+
+def word_occurrences(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each place where ``word`` stands in ``text`` as one whole surface
+    word, as surface_words finds them (not inside Nord-Korea, Koreas or 3.0G).
+
+    Words never hold whitespace, so tokenising from the whitespace around a place gives the
+    same words there as tokenising the whole text."""
+    text = _surface_text(text)
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        left = max(text.rfind(space, 0, start) for space in _SPACES) + 1
+        right = min((at for at in (text.find(space, end) for space in _SPACES) if at >= 0), default=len(text))
+        if any(m.start() == start and m.end() == end for m in _SURFACE.finditer(text, left, right)):
+            yield start, end
+        start = text.find(word, start + 1)
 
 
 def is_stopword_word(word: str, lang: str) -> bool:
@@ -366,7 +386,6 @@ def translations(text: str, lang: str) -> list[str]:
 
 __all__ = [
     "LANGS",
-    "SURFACE_WORD",
     "Token",
     "detect_language",
     "fold",
@@ -379,6 +398,7 @@ __all__ = [
     "query_words",
     "surface_words",
     "surface_word_texts",
+    "word_occurrences",
     "QueryWord",
     "translations",
 ]
