@@ -6,10 +6,8 @@ clear messages) and compiled into Whoosh queries over the per-language fields.
 from __future__ import annotations
 
 import bisect
-import calendar
 import heapq
 import re
-import string
 import time
 import unicodedata
 from collections import Counter
@@ -85,18 +83,35 @@ class Hit(ArticleSummary):
                 "source": self.source}
 
 
-@dataclass(frozen=True)
-class ArticleView(ArticleSummary):
-    """One indexed article in full, for `show`."""
+def __getattr__(name: str) -> Any:
+    # ArticleView is defined on first use: only `show` needs it, and a dataclass takes every
+    # process start about half a millisecond to create
+    if name == "ArticleView":
+        return _article_view()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    body: str = ""
-    url: str | None = None
-    origin: dict[str, Any] = field(default_factory=dict)
-    hash: str = ""
 
-    def to_record(self) -> dict[str, Any]:
-        return {**self.summary_record(), "source": self.source, "url": self.url, "hash": self.hash,
-                "origin": self.origin, "body": self.body}
+def _article_view() -> type[ArticleSummary]:
+    defined = globals().get("ArticleView")
+    if defined is not None:
+        return defined  # type: ignore[no-any-return]
+
+    @dataclass(frozen=True)
+    class ArticleView(ArticleSummary):
+        """One indexed article in full, for `show`."""
+
+        body: str = ""
+        url: str | None = None
+        origin: dict[str, Any] = field(default_factory=dict)
+        hash: str = ""
+
+        def to_record(self) -> dict[str, Any]:
+            return {**self.summary_record(), "source": self.source, "url": self.url, "hash": self.hash,
+                    "origin": self.origin, "body": self.body}
+
+    ArticleView.__qualname__ = "ArticleView"  # as if defined at the top level: pickles, reprs
+    globals()["ArticleView"] = ArticleView
+    return ArticleView
 
 
 @dataclass
@@ -126,6 +141,8 @@ def date_bounds(text: str, option: str = "date") -> tuple[date, date]:
             return date(year, 1, 1), date(year, 12, 31)
         m = int(month)
         if day is None:
+            import calendar
+
             return date(year, m, 1), date(year, m, calendar.monthrange(year, m)[1])
         exact = date(year, m, int(day))
         return exact, exact
@@ -150,52 +167,90 @@ def day_range(since: str | None, until: str | None) -> tuple[int | None, int | N
 
 # --- parsing -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
 class Node:
-    pass
+    """A parsed query. Nodes are plain slotted classes, not dataclasses (which take every
+    process start about half a millisecond each to create), with the same value semantics:
+    equal and hashing alike by type and fields, a field-by-field repr, and immutable."""
+
+    __slots__ = _fields = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__qualname__}({inner})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
 
 
-@dataclass(frozen=True)
+_set = object.__setattr__  # how the nodes' __init__ set their fields
+
+
 class Word(Node):
-    text: str
-    field: str | None = None
+    __slots__ = _fields = ("text", "field")
+
+    def __init__(self, text: str, field: str | None = None) -> None:
+        _set(self, "text", text)
+        _set(self, "field", field)
 
 
-@dataclass(frozen=True)
 class Phrase(Node):
-    text: str
-    field: str | None = None
+    __slots__ = _fields = ("text", "field")
+
+    def __init__(self, text: str, field: str | None = None) -> None:
+        _set(self, "text", text)
+        _set(self, "field", field)
 
 
-@dataclass(frozen=True)
 class Every(Node):
-    pass
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
 class Words(Node):
     """Consecutive plain words with a translation as a whole ("coal mine" -> Kohlebergwerk)."""
 
-    children: tuple[Word, ...]
+    __slots__ = _fields = ("children",)
+
+    def __init__(self, children: tuple[Word, ...]) -> None:
+        _set(self, "children", children)
 
     @property
     def text(self) -> str:
         return " ".join(child.text for child in self.children)
 
 
-@dataclass(frozen=True)
 class Not(Node):
-    child: Node
+    __slots__ = _fields = ("child",)
+
+    def __init__(self, child: Node) -> None:
+        _set(self, "child", child)
 
 
-@dataclass(frozen=True)
 class And(Node):
-    children: tuple[Node, ...]
+    __slots__ = _fields = ("children",)
+
+    def __init__(self, children: tuple[Node, ...]) -> None:
+        _set(self, "children", children)
 
 
-@dataclass(frozen=True)
 class Or(Node):
-    children: tuple[Node, ...]
+    __slots__ = _fields = ("children",)
+
+    def __init__(self, children: tuple[Node, ...]) -> None:
+        _set(self, "children", children)
 
 
 _LEX = re.compile(r'\s+|(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*")|(?P<quote>")|(?P<word>[^\s()"]+)')
@@ -326,14 +381,20 @@ def plain_words(node: Node) -> list[str]:
 
 # --- compiling ------------------------------------------------------------------------------
 
-@dataclass
 class _Context:
-    weights: dict[str, float]  # query language -> weight
-    keep_stopwords: dict[str, bool]  # per language: the query is stopwords only, so keep them
-    leaders: LeaderDirectory
-    query_lang: str | None = None  # the language of the query's free text, when it has any
-    terms: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGS})
-    highlighters: dict[str, Highlighter] = field(default_factory=dict)  # per language, for snippets
+    """What compiling one query collects (a plain class: see Node)."""
+
+    __slots__ = ("weights", "keep_stopwords", "leaders", "query_lang", "terms", "highlighters")
+
+    def __init__(self, weights: dict[str, float], keep_stopwords: dict[str, bool], leaders: LeaderDirectory,
+                 query_lang: str | None = None, terms: dict[str, set[str]] | None = None,
+                 highlighters: dict[str, Highlighter] | None = None) -> None:
+        self.weights = weights  # query language -> weight
+        self.keep_stopwords = keep_stopwords  # per language: the query is stopwords only, so keep them
+        self.leaders = leaders
+        self.query_lang = query_lang  # the language of the query's free text, when it has any
+        self.terms = {lang: set() for lang in LANGS} if terms is None else terms
+        self.highlighters = {} if highlighters is None else highlighters  # per language, for snippets
 
 
 def query_languages(words: Sequence[str]) -> dict[str, float]:
@@ -703,7 +764,7 @@ _SQUEEZE = re.compile(r"[-‐‑–'’]")
 
 
 # character -> its fold_chars (one character, else _UNSURE), filled as characters appear
-_ROUGH_FOLD: dict[int, str] = {ord(upper): upper.lower() for upper in string.ascii_uppercase}
+_ROUGH_FOLD: dict[int, str] = {ord(upper): upper.lower() for upper in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _UNSURE = "\x01"  # stands for a character whose fold is not one character
 
 
@@ -947,7 +1008,7 @@ class NewsIndex:
                                  "find ids with `newsfind search QUERY --format ids`")
         fields = self.searcher.stored_fields(docnum)
         doc = fields["doc"]
-        return ArticleView(
+        return _article_view()(
             id=fields["id"], title=doc["title"], date=doc["date"], lang=fields["lang"],
             places=tuple(doc["places"]), leaders=self.leader_display(doc["leaders"]),
             source=fields["source"], body=doc["body"], url=doc.get("url"), origin=doc.get("origin", {}),

@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .query import ArticleView, Hit, SearchResult
+if TYPE_CHECKING:
+    from .query import ArticleView, Hit, SearchResult
 
 HIGHLIGHT = "bold yellow"
 DIM = "dim"
