@@ -372,12 +372,26 @@ def _click_class(name: str) -> type[BaseException]:
     return next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command that ``args`` name (and the --debug callback): Typer
+    turns every registered command into a click command at each start, which a search
+    would otherwise pay for all five. Anything else (no command, options first) gets all."""
+    import copy
+
+    wanted = [info for info in app.registered_commands if args and info.name == args[0]]
+    if not wanted:
+        return app
+    single = copy.copy(app)
+    single.registered_commands = wanted
+    return single
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """Console-script entry: click's usage errors as one line plus a hint, exit 2."""
     usage_error = _click_class("UsageError")
     args = sys.argv[1:] if argv is None else argv
     try:
-        status = app(args=args, prog_name="newsfind", standalone_mode=False)
+        status = _app_for(args)(args=args, prog_name="newsfind", standalone_mode=False)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except usage_error as error:
