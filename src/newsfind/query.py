@@ -31,13 +31,14 @@ from .analysis import (
     is_stopword_word,
     phrase_tokens,
     query_tokens,
-    query_words,
+    query_word_parts,
     surface_word_texts,
     translations,
     word_occurrences,
 )
 from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
 from .scoring import Evaluator, Scores
+
 
 MAX_QUERY_CHARS = 2000
 FIELDS = ("title", "place", "leader", "lang", "date")
@@ -52,9 +53,13 @@ SNIPPET_CHARS = 200
 
 # --- results -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
 class ArticleSummary:
-    """What every output of an article shows: its id, title and metadata, and its file."""
+    """What every output of an article shows: its id, title and metadata, and its file.
+
+    The fields are declared again by each dataclass built on it (Hit, ArticleView), in this
+    order: one dataclass fewer to create at every start."""
+
+    __slots__ = ()
 
     id: str
     title: str
@@ -73,6 +78,13 @@ class ArticleSummary:
 class Hit(ArticleSummary):
     """One search result; ``to_record`` gives the stable fields of CLI.md."""
 
+    id: str
+    title: str
+    date: str | None
+    lang: str
+    places: tuple[str, ...]
+    leaders: tuple[str, ...]
+    source: str
     score: float = 0.0
     snippet: str = ""
     snippet_spans: tuple[tuple[int, int], ...] = ()
@@ -100,6 +112,13 @@ def _article_view() -> type[ArticleSummary]:
     class ArticleView(ArticleSummary):
         """One indexed article in full, for `show`."""
 
+        id: str
+        title: str
+        date: str | None
+        lang: str
+        places: tuple[str, ...]
+        leaders: tuple[str, ...]
+        source: str
         body: str = ""
         url: str | None = None
         origin: dict[str, Any] = field(default_factory=dict)
@@ -116,6 +135,9 @@ def _article_view() -> type[ArticleSummary]:
 
 @dataclass
 class SearchResult:
+    """What a search gives: its hits (at most the limit), how many articles matched in all,
+    the seconds it took, and with ``facets`` the top places, leaders and months of all hits."""
+
     query: str
     hits: list[Hit]
     total: int
@@ -125,12 +147,12 @@ class SearchResult:
 
 # --- dates ---------------------------------------------------------------------------------
 
-_DATE_ARG = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_DATE_ARG = r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$"  # compiled on first use (re's cache)
 
 
 def date_bounds(text: str, option: str = "date") -> tuple[date, date]:
     """First and last day of YYYY, YYYY-MM or YYYY-MM-DD."""
-    match = _DATE_ARG.match(text.strip())
+    match = re.match(_DATE_ARG, text.strip())
     try:
         if not match:
             raise ValueError
@@ -421,20 +443,20 @@ def _term_query(term: str, fields: list[str], boost: float) -> wq.Query:
 def _word_query(text: str, lang: str, field_name: str | None, ctx: _Context, boost: float) -> wq.Query | None:
     """Every surface word must match: by its whole term, or (ranked lower) by all its atoms,
     so Bergwerk finds Kohlebergwerksunglück and Gipfeltreffen finds "Treffen am Gipfel"."""
-    words = query_words(text, lang)
+    words = query_word_parts(text, lang)  # (surface, whole term, atoms)
     if not ctx.keep_stopwords.get(lang, False):
-        words = [w for w in words if not is_stopword_word(w.surface, lang)]
+        words = [w for w in words if not is_stopword_word(w[0], lang)]
     if not words:
         return None
     fields = _text_fields(lang, field_name)
     required: list[wq.Query] = []
-    for word in words:
-        ctx.terms[lang].update((word.whole, *word.atoms))
-        whole = _term_query(word.whole, fields, boost)
-        if word.atoms == (word.whole,):
+    for _surface, whole_term, word_atoms in words:
+        ctx.terms[lang].update((whole_term, *word_atoms))
+        whole = _term_query(whole_term, fields, boost)
+        if word_atoms == (whole_term,):
             required.append(whole)
             continue
-        atoms = [_term_query(atom, fields, boost * PARTS_BOOST) for atom in dict.fromkeys(word.atoms)]
+        atoms = [_term_query(atom, fields, boost * PARTS_BOOST) for atom in dict.fromkeys(word_atoms)]
         required.append(wq.Or([whole, atoms[0] if len(atoms) == 1 else wq.And(atoms)]))
     return required[0] if len(required) == 1 else wq.And(required)
 
@@ -561,7 +583,7 @@ def compile_node(node: Node, ctx: _Context) -> wq.Query:
 
 def _only_stopwords(node: Node, lang: str) -> bool:
     words = list(_words(node))
-    return bool(words) and all(is_stopword_word(w.surface, lang) for text in words for w in query_words(text, lang))
+    return bool(words) and all(is_stopword_word(w[0], lang) for text in words for w in query_word_parts(text, lang))
 
 
 def _words(node: Node) -> Iterator[str]:
@@ -757,10 +779,10 @@ def may_hold(word: str, prefixes: set[str]) -> bool:
 
 @lru_cache(maxsize=50_000)
 def _squeezed(word: str) -> str:
-    return _SQUEEZE.sub("", fold(word))
+    return fold(word).translate(_SQUEEZE)
 
 
-_SQUEEZE = re.compile(r"[-‐‑–'’]")
+_SQUEEZE = dict.fromkeys(map(ord, "-‐‑–'’"))  # str.translate: these characters removed
 
 
 # character -> its fold_chars (one character, else _UNSURE), filled as characters appear
@@ -951,9 +973,7 @@ class NewsIndex:
             return [], 0, ctx  # nothing passes the filters
         # Every match is scored (in bulk, see scoring.py): that gives the exact count, and
         # lets tiers and dates order the hits without another search.
-        scores = self.evaluator.scores(compiled)
-        if allowed is not None:
-            scores = {d: s for d, s in scores.items() if d in allowed}
+        scores = self.evaluator.scores(compiled, within=allowed)
         if sort == "relevance" and not lang and ctx.query_lang:
             # same-language matches rank above cross-language ones
             same = self.filters.term("lang", ctx.query_lang)

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from ._fold import fold_chars
+
+if TYPE_CHECKING:
+    from ._query_word import QueryWord
 
 Token = tuple[str, int, int, int]  # (term, position, startchar, endchar)
 LANGS = ("de", "en")
@@ -263,24 +266,31 @@ def query_tokens(text: str, lang: str) -> list[Token]:
     return tokens
 
 
-@dataclass(frozen=True)
-class QueryWord:
-    """One surface word of a query: it matches a text word with the same whole term, or one
-    holding all its atoms (compound parts, hyphen parts)."""
+def __getattr__(name: str) -> Any:
+    # QueryWord is defined on first use: the core reads query words as tuples
+    # (query_word_parts), and a dataclass takes every process start about 1 ms to create
+    if name == "QueryWord":
+        from ._query_word import QueryWord
 
-    surface: str
-    whole: str
-    atoms: tuple[str, ...]
+        return QueryWord
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def query_words(text: str, lang: str) -> list[QueryWord]:
     """The surface words of a query with their whole term and atoms."""
+    from ._query_word import QueryWord
+
+    return [QueryWord(surface, whole, atoms) for surface, whole, atoms in query_word_parts(text, lang)]
+
+
+def query_word_parts(text: str, lang: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """``query_words`` as (surface, whole, atoms) tuples."""
     _check_lang(lang)
     words = []
     for surface, _start, _end in _surface_words(text):
         analysis = _word_terms(surface, lang)
         if analysis.whole:
-            words.append(QueryWord(surface, analysis.whole, analysis.atoms))
+            words.append((surface, analysis.whole, analysis.atoms))
     return words
 
 
@@ -395,6 +405,7 @@ __all__ = [
     "is_stopword_word",
     "phrase_tokens",
     "query_tokens",
+    "query_word_parts",
     "query_words",
     "surface_words",
     "surface_word_texts",
