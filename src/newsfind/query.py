@@ -40,6 +40,31 @@ from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
 from .scoring import Evaluator, Scores
 
 
+def _defer_whoosh_highlight() -> None:
+    """whoosh.searching imports whoosh.highlight (and with it html.entities, ~2 ms a start)
+    only for Results.highlights, which newsfind never calls (snippets are its own). Register
+    the module as a lazy one, in the way of importlib's docs: it loads in full on first use."""
+    import sys
+
+    if "whoosh.highlight" in sys.modules or "whoosh.searching" in sys.modules:
+        return
+    import importlib.util
+
+    import whoosh
+
+    spec = importlib.util.find_spec("whoosh.highlight")
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["whoosh.highlight"] = module
+    spec.loader.exec_module(module)
+    # as an import does; also what keeps `from whoosh import highlight` from loading it
+    whoosh.highlight = module  # type: ignore[attr-defined]
+
+
+_defer_whoosh_highlight()
+
 MAX_QUERY_CHARS = 2000
 FIELDS = ("title", "place", "leader", "lang", "date")
 FIELD_EXAMPLES = {"title": "Gipfel", "place": "Tokyo", "leader": "Takaichi", "lang": "de", "date": "2026-01"}
