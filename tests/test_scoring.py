@@ -25,6 +25,7 @@ QUERIES = [
     "Gipfeltreffen", "Regierung", "government", "Korea AND (summit OR Gipfel) -China", "*",
     "NOT Regierung", "Tokio", "place:Wien", "date:2020", "lang:en minister", "title:Regierung",
     "Regierung OR government OR Wien", '"prime minister"', '"koreanischen Halbinsel"',
+    '"the government"', '"in der"', '"said the the"', '"New York"', '"Bundesregierung in Wien"',
     "Wirtschaft Arbeitslosigkeit", "election -Blair", "Fußball", "Kohlebergwerk", "Lee Jae-myung",
 ]
 
@@ -69,6 +70,19 @@ def test_bulk_scores_equal_whoosh_scores(news_index: Any, query: str) -> None:
               for score, docnum in news_index.searcher.search(compiled, limit=None).top_n}
     assert set(ours) == set(whoosh)
     assert all(math.isclose(ours[d], whoosh[d], rel_tol=1e-9) for d in whoosh)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_restricted_scores_are_the_filtered_scores(news_index: Any, query: str) -> None:
+    """A filter (``within``) skips posting blocks, never changes what passes it."""
+    compiled, _ctx = news_index.compile(query)
+    everything = news_index.evaluator.scores(compiled)
+    total = news_index.searcher.doc_count_all()
+    for within in (set(range(0, total, 7)), set(list(everything)[:3]), {total - 1}, set()):
+        expected = {d: s for d, s in everything.items() if d in within}
+        found = news_index.evaluator.scores(compiled, within=within)
+        assert set(found) == set(expected)
+        assert all(math.isclose(found[d], expected[d], rel_tol=1e-9) for d in expected)
 
 
 def test_deleted_articles_are_not_found(news_index: Any) -> None:

@@ -9,18 +9,23 @@ positional queries still run through Whoosh's matchers.
 """
 from __future__ import annotations
 
+import io
+import pickle
 import sys
+import zlib
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate, repeat
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 Scores = dict[int, float]  # document number -> score
+Postings = tuple[list[int], list[float], list[bytes]]  # ids, weights, encoded values
 
 
 class Evaluator:
@@ -37,12 +42,15 @@ class Evaluator:
 
     # --- public ------------------------------------------------------------------------
 
-    def scores(self, query: Any) -> Scores:
-        """Every matching live document with its score."""
-        return self._eval(query)
+    def scores(self, query: Any, within: Iterable[int] | None = None) -> Scores:
+        """Every matching live document with its score; only those in ``within`` if given
+        (a filter: posting blocks holding none of them are not even decoded)."""
+        self._terminfos: dict[tuple[int, str, str], Any] = {}
+        return self._eval(query, _Within.of(within, self.leaves))
 
     def doc_ids(self, fieldname: str, text: str) -> frozenset[int]:
         """Documents holding one term (filters: lang, place, leader), deletions excluded."""
+        self._terminfos = {}
         docs: set[int] = set()
         for index, (reader, offset) in enumerate(self.leaves):
             found = self._postings(index, reader, fieldname, text)
@@ -72,46 +80,132 @@ class Evaluator:
 
     # --- evaluation ----------------------------------------------------------------------
 
-    def _eval(self, q: Any) -> Scores:
+    def _eval(self, q: Any, within: _Within | None) -> Scores:
         kind = type(q)
         if kind is wq.Term:
-            return self._term(q.fieldname, q.text, q.boost)
+            return self._term(q.fieldname, q.text, q.boost, within)
         if kind is wq.Or:
-            return _boosted(_union([self._eval(sub) for sub in q.subqueries]), q.boost)
+            return _boosted(_union([self._eval(sub, within) for sub in q.subqueries]), q.boost)
         if kind is wq.And:
-            return _boosted(_intersection([self._eval(sub) for sub in q.subqueries]), q.boost)
+            return _boosted(self._and(q.subqueries, within), q.boost)
         if kind is wq.AndNot:
-            positive = self._eval(q.a)
-            negative = self._eval(q.b)
+            positive = self._eval(q.a, within)
+            if not positive:
+                return {}
+            negative = self._eval(q.b, _Within.of(positive, self.leaves))
             return _boosted({d: s for d, s in positive.items() if d not in negative}, q.boost)
         if q is wq.NullQuery:
             return {}
         if kind is wq.Every and q.fieldname in (None, "", "*"):
-            return self._every(q.boost)
-        return self._by_matcher(q)
+            return _restricted(self._every(q.boost), within)
+        if kind is wq.Phrase and q.slop == 1 and len(q.words) > 1 and q.fieldname in self.searcher.schema \
+                and self.searcher.schema[q.fieldname].scorable:
+            return self._phrase(q.fieldname, list(q.words), q.boost, within)
+        return _restricted(self._by_matcher(q), within)
 
-    def _term(self, fieldname: str, text: str, boost: float) -> Scores:
+    def _and(self, subqueries: list[Any], within: _Within | None) -> Scores:
+        """The rarest part first; each further part only decodes blocks that can hold the
+        documents still in the running."""
+        total: Scores | None = None
+        for sub in sorted(subqueries, key=self._estimate):
+            part = self._eval(sub, within)
+            total = part if total is None else {d: s + part[d] for d, s in total.items() if d in part}
+            if not total:
+                return {}
+            within = _Within.of(total, self.leaves)
+        return total or {}
+
+    def _estimate(self, q: Any) -> int:
+        """An upper bound of a query's matches, from the term table alone."""
+        kind = type(q)
+        if kind is wq.Term:
+            return sum(self._doc_frequency(index, q.fieldname, q.text) for index in range(len(self.leaves)))
+        if kind is wq.Or:
+            return sum(map(self._estimate, q.subqueries))
+        if kind in (wq.And, wq.Phrase):
+            parts = q.subqueries if kind is wq.And else [wq.Term(q.fieldname, w) for w in q.words]
+            return min(map(self._estimate, parts), default=0)
+        if kind is wq.AndNot:
+            return self._estimate(q.a)
+        if q is wq.NullQuery:
+            return 0
+        return self.searcher.doc_count_all()
+
+    def _phrase(self, fieldname: str, words: list[str], boost: float, within: _Within | None) -> Scores:
+        """Documents with the words at consecutive positions, scored as Whoosh scores a
+        phrase: the sum of its terms' BM25F scores, times the phrase's boost."""
+        searcher = self.searcher
+        decode = searcher.schema[fieldname].format.decode_positions
+        idfs = [searcher.idf(fieldname, word) for word in words]
+        norms = self._norm_table(fieldname)
+        k1p = self.weighting.K1 + 1
+        scores: Scores = {}
+        order = sorted(range(len(words)), key=lambda i: self._estimate(wq.Term(fieldname, words[i])))
+        for index, (reader, offset) in enumerate(self.leaves):
+            lengths = self._field_lengths(index, reader, fieldname)
+            wanted = self._wanted(index, within, lengths)
+            if wanted is not None and not wanted:
+                continue
+            lists: list[Postings] = [([], [], [])] * len(words)
+            for i in order:  # rarest first: the others decode only blocks it can be in
+                found = self._postings(index, reader, fieldname, words[i], values=True, wanted=wanted)
+                if not found or not found[0]:
+                    break
+                lists[i] = found
+                wanted = found[0]
+            else:
+                where = [dict(zip(found[0], range(len(found[0])))) for found in lists]
+                for docnum in lists[order[0]][0]:
+                    at = [places.get(docnum) for places in where]
+                    if None in at:
+                        continue
+                    positions = [decode(found[2][i]) for found, i in zip(lists, at)]
+                    later = [set(p) for p in positions[1:]]
+                    if not any(all(start + step in found_at for step, found_at in enumerate(later, 1))
+                               for start in positions[0]):
+                        continue
+                    norm = norms[lengths[docnum]]
+                    total = 0.0
+                    for idf, found, i in zip(idfs, lists, at):
+                        weight = found[1][i]
+                        total += idf * ((weight * k1p) / (weight + norm))
+                    scores[offset + docnum] = total * boost
+        return _restricted(scores, within)
+
+    def _term(self, fieldname: str, text: str, boost: float, within: _Within | None) -> Scores:
         searcher = self.searcher
         if fieldname not in searcher.schema:
             return {}
         field = searcher.schema[fieldname]
         if not field.scorable:
-            return self._by_matcher(wq.Term(fieldname, text, boost=boost))
+            return _restricted(self._by_matcher(wq.Term(fieldname, text, boost=boost)), within)
         idf = searcher.idf(fieldname, text)
         norms = self._norm_table(fieldname)
         k1p = self.weighting.K1 + 1
         scores: Scores = {}
         for index, (reader, offset) in enumerate(self.leaves):
-            found = self._postings(index, reader, fieldname, text)
+            lengths = self._field_lengths(index, reader, fieldname)
+            wanted = self._wanted(index, within, lengths)
+            if wanted is not None and not wanted:
+                continue
+            found = self._postings(index, reader, fieldname, text, wanted=wanted)
             if not found:
                 continue
-            ids, weights = found
-            lengths = self._field_lengths(index, reader, fieldname)
+            ids, weights, _values = found
             # Whoosh's bm25() with its operations in its order: the same floats
             scores.update(zip(
                 [offset + d for d in ids] if offset else ids,
                 [idf * ((w * k1p) / (w + norms[lengths[d]])) * boost for d, w in zip(ids, weights)]))
-        return scores
+        return _restricted(scores, within)
+
+    @staticmethod
+    def _wanted(index: int, within: _Within | None, lengths: bytes) -> list[int] | None:
+        """The documents of ``within`` in one segment that can hold a term of a field: those
+        with a length in it (each language has its own fields, so a filter on English hits
+        rules out every block of a German term)."""
+        if within is None:
+            return None
+        return [d for d in within.local(index) if lengths[d]]
 
     def _every(self, boost: float) -> Scores:
         scores: Scores = {}
@@ -120,7 +214,7 @@ class Evaluator:
         return scores
 
     def _by_matcher(self, q: Any) -> Scores:
-        """Positional and other queries: Whoosh's own matchers, per segment."""
+        """Other queries (numeric ranges, non-scorable terms): Whoosh's own matchers."""
         context = self.searcher.context()
         scores: Scores = {}
         for leaf, offset in self._leaf_searchers:
@@ -132,31 +226,45 @@ class Evaluator:
 
     # --- postings and lengths -----------------------------------------------------------
 
-    def _postings(self, index: int, reader: Any, fieldname: str,
-                  text: str) -> tuple[list[int], Iterable[float]] | None:
-        """(local document numbers, weights) of a term in one segment, deletions excluded."""
-        try:
-            tbytes = reader._text_to_bytes(fieldname, text)
-        except ValueError:
+    def _terminfo(self, index: int, fieldname: str, text: str) -> Any:
+        """A term's entry in one segment's term table (None if absent), looked up once per
+        evaluation: estimates and postings both need it."""
+        key = (index, fieldname, text)
+        if key not in self._terminfos:
+            reader = self.leaves[index][0]
+            try:
+                info = reader._terms.term_info(fieldname, reader._text_to_bytes(fieldname, text))
+            except (ValueError, TermNotFound):
+                info = None
+            self._terminfos[key] = info
+        return self._terminfos[key]
+
+    def _doc_frequency(self, index: int, fieldname: str, text: str) -> int:
+        info = self._terminfo(index, fieldname, text)
+        return info.doc_frequency() if info is not None else 0
+
+    def _postings(self, index: int, reader: Any, fieldname: str, text: str, values: bool = False,
+                  wanted: list[int] | None = None) -> Postings | None:
+        """(local document numbers, weights, encoded values if asked for) of a term in one
+        segment, deletions excluded; None when the segment lacks the term. With ``wanted``
+        (sorted local document numbers), blocks that hold none of them are skipped, so
+        some postings outside ``wanted`` may come back, but all inside it do."""
+        terminfo = self._terminfo(index, fieldname, text)
+        if terminfo is None:
             return None
-        if (fieldname, tbytes) not in reader:
-            return None
-        matcher = reader.postings(fieldname, tbytes)
-        deleted: frozenset[int] = frozenset()
-        if isinstance(matcher, FilterMatcher):
-            deleted, matcher = reader.deleted_docs_set, matcher.child
-        if isinstance(matcher, W3LeafMatcher):
-            ids, weights = _read_blocks(matcher)
-        else:  # inlined postings of a rare term
-            ids, weights = [], []
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
+        if terminfo.is_inlined():  # a rare term: its postings live in the term table
+            ids, weights, found_values = (list(part) for part in terminfo.inlined_postings())
+        else:
+            offset, length = terminfo.extent()
+            if isinstance(length, tuple):  # whoosh3 3.54 reads it back as a 1-tuple
+                length = length[0]
+            ids, weights, found_values = _read_postings(reader._terms._postfile, offset, length, values, wanted)
+        deleted = reader.deleted_docs_set if reader.has_deletions() else None
         if deleted:
             kept = [i for i, d in enumerate(ids) if d not in deleted]
-            ids, weights = [ids[i] for i in kept], [list(weights)[i] for i in kept]
-        return ids, weights
+            ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+            found_values = [found_values[i] for i in kept] if values else []
+        return ids, weights, found_values
 
     def _field_lengths(self, index: int, reader: Any, fieldname: str) -> bytes:
         """Each document's length byte in one segment's field (Whoosh's length column)."""
@@ -187,23 +295,84 @@ class Evaluator:
         return table
 
 
-def _read_blocks(matcher: Any) -> tuple[list[int], list[float]]:
-    """All postings of a W3 leaf matcher, a block at a time (ids delta-coded per block)."""
+def _read_postings(postfile: Any, offset: int, length: int, values: bool = False,
+                   wanted: list[int] | None = None) -> Postings:
+    """A W3 posting list read in one piece and decoded a block at a time: a length
+    (negative for the last block), a pickled info tuple (count, last id, ...), then the
+    pickled (and maybe compressed) data tuple of delta-coded ids, weights and values.
+    Blocks whose id range holds none of ``wanted`` are passed over undecoded."""
+    raw = postfile.get(offset, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise CorruptIndexError(f"bad postings block tag at offset {offset}")
+    view = io.BytesIO(raw)
     ids: list[int] = []
     weights: list[float] = []
+    found_values: list[bytes] = []
+    position = 4
+    previous_max = -1
     while True:
-        matcher._read_data()
-        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-        ids.extend(accumulate(raw_ids))
-        if raw_weights is None:
-            weights.extend(repeat(1.0, len(raw_ids)))
-        elif isinstance(raw_weights, float):
-            weights.extend(repeat(raw_weights, len(raw_ids)))
+        size = int.from_bytes(raw[position:position + 4], "big", signed=True)
+        end = position + 4 + abs(size)
+        view.seek(position + 4)
+        count, max_id, _maxweight, compression, _minlength, _maxlength = pickle.load(view)
+        if wanted is not None:
+            first = bisect_right(wanted, previous_max)
+            needed = first < len(wanted) and wanted[first] <= max_id
         else:
-            weights.extend(raw_weights)
-        if matcher._lastblock:
-            return ids, weights
-        matcher._goto(matcher._nextoffset)
+            needed = True
+        if needed:
+            data = raw[view.tell():end]
+            raw_ids, raw_weights, raw_values = pickle.loads(zlib.decompress(data) if compression else data)
+            ids.extend(accumulate(raw_ids))
+            if raw_weights is None:
+                weights.extend(repeat(1.0, count))
+            elif isinstance(raw_weights, float):
+                weights.extend(repeat(raw_weights, count))
+            else:
+                weights.extend(raw_weights)
+            if values:
+                found_values.extend(raw_values)
+        if size < 0:
+            return ids, weights, found_values
+        position = end
+        previous_max = max_id
+
+
+class _Within:
+    """The documents an evaluation is restricted to: global numbers, and per segment the
+    sorted local ones (made when first asked for)."""
+
+    def __init__(self, docs: set[int] | dict[int, float], leaves: list[tuple[Any, int]]) -> None:
+        self.docs = docs
+        self._bounds = [(offset, offset + reader.doc_count_all()) for reader, offset in leaves]
+        self._local: dict[int, list[int]] = {}
+        self._sorted: list[int] | None = None
+
+    @classmethod
+    def of(cls, docs: Iterable[int] | None, leaves: list[tuple[Any, int]]) -> _Within | None:
+        if docs is None:
+            return None
+        return cls(docs if isinstance(docs, (set, frozenset, dict)) else set(docs), leaves)
+
+    def __contains__(self, docnum: int) -> bool:
+        return docnum in self.docs
+
+    def local(self, index: int) -> list[int]:
+        found = self._local.get(index)
+        if found is None:
+            if self._sorted is None:
+                self._sorted = sorted(self.docs)
+            low, high = self._bounds[index]
+            part = self._sorted[bisect_left(self._sorted, low):bisect_left(self._sorted, high)]
+            found = self._local[index] = [d - low for d in part] if low else part
+        return found
+
+
+def _restricted(scores: Scores, within: _Within | None) -> Scores:
+    if within is None:
+        return scores
+    docs = within.docs
+    return {d: s for d, s in scores.items() if d in docs}
 
 
 def _union(parts: list[Scores]) -> Scores:
@@ -216,18 +385,6 @@ def _union(parts: list[Scores]) -> Scores:
         get = total.get
         for docnum, score in part.items():
             total[docnum] = get(docnum, 0.0) + score
-    return total
-
-
-def _intersection(parts: list[Scores]) -> Scores:
-    if not parts or not all(parts):
-        return {}
-    ordered = sorted(parts, key=len)
-    total = ordered[0]
-    for part in ordered[1:]:
-        total = {d: s + part[d] for d, s in total.items() if d in part}
-        if not total:
-            break
     return total
 
 
