@@ -588,12 +588,12 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
                 docs_per_segment: int) -> None:
     import queue
 
-    from whoosh.writing import SegmentWriter
+    from ._pool import TermSegmentWriter
 
     release_inherited_locks()
     try:
         ix = _open_dir(Path(gen_dir))
-        writer = with_block_pool(SegmentWriter(ix, _lk=False, limitmb=limitmb), limitmb)
+        writer = TermSegmentWriter(ix, _lk=False)
         written = 0
         while written < docs_per_segment:
             try:

@@ -1,0 +1,82 @@
+"""TermSegmentWriter writes the segment Whoosh's own SegmentWriter would: same terms,
+postings, statistics, lengths and stored fields, read back through Whoosh."""
+from __future__ import annotations
+
+import gzip
+import json
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh.writing import SegmentWriter
+
+from conftest import ARTICLES, CORPORA
+from newsfind import indexer, store
+from newsfind._pool import TermSegmentWriter
+from newsfind.articles import Article, SourceFile, find_article_files, load_file
+
+
+def _articles() -> list[Article]:
+    found = [record for file in find_article_files([ARTICLES])
+             for record in load_file(file, str(file.path)) if isinstance(record, Article)]
+    for name in ("news-de.jsonl.gz", "news-en.jsonl.gz"):
+        path = CORPORA / name
+        found += [record for record in islice(load_file(SourceFile(path, name), str(path)), 150)
+                  if isinstance(record, Article)]
+    return found
+
+
+def _segment(tmp: Path, writer_class: Any, documents: list[dict[str, Any]]) -> Any:
+    tmp.mkdir()
+    ix = store.create_whoosh(tmp)
+    if writer_class is SegmentWriter:
+        writer = store.with_block_pool(SegmentWriter(ix, _lk=False, limitmb=1), 1)  # spills runs
+    else:
+        writer = writer_class(ix, _lk=False)
+    for fields in documents:
+        writer.add_document(**fields)
+    writer._commit_toc([writer._finalize_segment()])
+    writer._finish()
+    return store._open_dir(tmp).reader()
+
+
+def _contents(reader: Any) -> dict[str, Any]:
+    postings = {}
+    for fieldname, text in reader.all_terms():
+        info = reader.term_info(fieldname, text)
+        matcher = reader.postings(fieldname, text)
+        items = []
+        while matcher.is_active():
+            items.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        postings[(fieldname, text)] = (info.doc_frequency(), info.weight(), info.min_length(),
+                                       info.max_length(), info.max_weight(), items)
+    fields = [name for name in reader.schema.names() if reader.schema[name].scorable]
+    return {
+        "postings": postings,
+        "lengths": {name: [reader.doc_field_length(d, name) for d in range(reader.doc_count_all())]
+                    for name in fields},
+        "totals": {name: reader.field_length(name) for name in fields},
+        "stored": list(reader.all_stored_fields()),
+        "days": list(reader.column_reader("day")),
+    }
+
+
+@pytest.mark.skipif(not (CORPORA / "news-de.jsonl.gz").exists(), reason="shared corpora not available")
+def test_term_segment_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
+    documents = [indexer._analysed((article, None))[0] for article in _articles()]
+    ours = _contents(_segment(tmp_path / "ours", TermSegmentWriter, documents))
+    whoosh = _contents(_segment(tmp_path / "whoosh", SegmentWriter, documents))
+    assert len(ours["postings"]) > 10_000 and len(ours["stored"]) == len(documents)
+    assert ours["postings"].keys() == whoosh["postings"].keys()
+    assert ours == whoosh
+
+
+def test_term_segment_writer_refuses_fields_it_cannot_write(tmp_path: Path) -> None:
+    from whoosh import fields as whoosh_fields
+    from whoosh import index
+
+    ix = index.create_in(str(tmp_path), whoosh_fields.Schema(text=whoosh_fields.TEXT(vector=True)))
+    with pytest.raises(ValueError, match="vectors or spelling"):
+        TermSegmentWriter(ix, _lk=False)
