@@ -145,6 +145,35 @@ def test_unchanged_files_are_not_read_again(built: Path, articles_copy: Path, mo
     assert index_paths([articles_copy], built).unchanged == 5
 
 
+def _manifest_files(index: Path) -> dict[str, int]:
+    generation = store.live_generation(index)
+    return {path.name: path.stat().st_mtime_ns for path in generation.glob("manifest-*.json")}
+
+
+def test_run_without_changes_writes_nothing(built: Path, articles_copy: Path) -> None:
+    before = _manifest_files(built)
+    assert index_paths([articles_copy], built).unchanged == 5
+    assert _manifest_files(built) == before
+
+
+def test_touched_file_updates_the_stats_kept_in_the_manifest(built: Path, articles_copy: Path) -> None:
+    before = _manifest_files(built)
+    touched = next(articles_copy.glob("*.txt"))
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    assert index_paths([articles_copy], built).unchanged == 5
+    assert _manifest_files(built).keys() == before.keys() and _manifest_files(built) != before
+    generation = store.live_generation(built)
+    manifest = store.read_manifest(generation, int(next(iter(before)).split("-")[1].split(".")[0]))
+    assert manifest.files[os.path.abspath(touched)][1] == touched.stat().st_mtime_ns
+
+
+def test_lost_manifest_is_written_again_by_a_run_without_changes(built: Path, articles_copy: Path) -> None:
+    for path in store.live_generation(built).glob("manifest-*.json"):
+        path.unlink()
+    assert index_paths([articles_copy], built).unchanged == 5
+    assert _manifest_files(built)
+
+
 # --- bad input ------------------------------------------------------------------------------
 
 BAD_FILES = {

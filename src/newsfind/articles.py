@@ -114,11 +114,13 @@ def find_article_files(paths: Iterable[Path], notice: Notice = lambda _m: None) 
                 continue
             seen_dirs.add(real)
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            # one relative prefix and one Path per directory: a folder may hold 100,000 files
+            folder = Path(dirpath)
+            relative = os.path.relpath(dirpath, root)
+            prefix = "" if relative == os.curdir else relative.replace(os.sep, "/") + "/"
             for name in sorted(filenames):
-                if not is_article_file(name):
-                    continue
-                path = Path(dirpath) / name
-                yield SourceFile(path, path.relative_to(root).as_posix())
+                if is_article_file(name):
+                    yield SourceFile(folder / name, prefix + name)
 
 
 def _walk_error(notice: Notice) -> Callable[[OSError], None]:

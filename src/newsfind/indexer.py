@@ -277,18 +277,20 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
             writer.delete_by_term("id", i)
             del manifest.articles[i]
         report.removed = len(gone)
-        for abs_path in list(manifest.files):
-            if _under(abs_path, roots) and abs_path not in files:
-                del manifest.files[abs_path]
+        removed_files = [path for path in manifest.files if _under(path, roots) and path not in files]
+        for abs_path in removed_files:
+            del manifest.files[abs_path]
+        stats_changed = any(manifest.files.get(path) != entry for path, entry in files.items())
         manifest.files.update(files)
-        manifest.leader_names = _leader_names(manifest)
         if report.added or report.updated or gone or fresh or relocated:
+            manifest.leader_names = _leader_names(manifest)
             manifest.generation = writer.generation
             store.write_manifest(gen_dir, manifest)  # before the commit: see write_manifest
             store.commit(writer, segments, merge=not fresh)
         else:
             writer.cancel()
-            store.write_manifest(gen_dir, manifest)  # same generation, fresher file stats
+            if stats_changed or removed_files:
+                store.write_manifest(gen_dir, manifest)  # same generation, fresher file stats
     except BaseException:
         if workers is not None:
             workers.cancel()

@@ -474,7 +474,8 @@ def writer(ix: Any) -> Any:
 class ShardWriters:
     """Forked processes that each analyse articles and write their own Whoosh segment.
 
-    Whoosh's writer is pure Python; one per core makes posting writing parallel too. The
+    Whoosh's writer is pure Python; one per core makes posting writing parallel too (each
+    with a TermSegmentWriter, whose memory grows with its segment). The
     parent adds the finished segments to its own commit (as Whoosh's MpWriter does), so a
     run is still one atomic commit. ``handle(job)`` runs in the child and returns
     ``(fields or None, summary)``; summaries come back to the parent in order per batch.
@@ -482,7 +483,7 @@ class ShardWriters:
     memory stays flat over any corpus size, for a few more segments.
     """
 
-    def __init__(self, gen_dir: Path, count: int, handle: Any, limitmb: int = 32,
+    def __init__(self, gen_dir: Path, count: int, handle: Any,
                  docs_per_segment: int = 20_000) -> None:
         import multiprocessing
 
@@ -492,7 +493,7 @@ class ShardWriters:
         self._pending = 0
         self._segments: list[Any] = []
         parent = os.getpid()
-        args = (str(gen_dir), self._jobs, self._results, handle, parent, limitmb, docs_per_segment)
+        args = (str(gen_dir), self._jobs, self._results, handle, parent, docs_per_segment)
         self._new_process = lambda: context.Process(target=_shard_main, args=args, daemon=True)
         self._processes = [self._new_process() for _ in range(count)]
         for process in self._processes:
@@ -584,7 +585,7 @@ class ShardWriters:
             process.join(timeout=10)
 
 
-def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int, limitmb: int,
+def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
                 docs_per_segment: int) -> None:
     import queue
 
