@@ -3,8 +3,6 @@
 No search logic lives here. Heavy modules (Whoosh, Rich, analysis) are imported inside the
 commands that need them, so `newsfind --help` starts fast.
 """
-from __future__ import annotations
-
 import os
 import sys
 from contextlib import contextmanager
