@@ -326,7 +326,7 @@ def test_index_by_another_path_is_unchanged_and_removals_follow_it(built: Path, 
     assert index_paths([moved], built).removed == 1
 
 
-def test_workers_retire_after_their_share_and_nothing_is_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_start_a_new_segment_after_their_share_and_nothing_is_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import newsfind.indexer as indexer
 
     monkeypatch.setattr(indexer, "PARALLEL_THRESHOLD", 20)

@@ -479,12 +479,12 @@ class ShardWriters:
     parent adds the finished segments to its own commit (as Whoosh's MpWriter does), so a
     run is still one atomic commit. ``handle(job)`` runs in the child and returns
     ``(fields or None, summary)``; summaries come back to the parent in order per batch.
-    A worker retires after ``docs_per_segment`` documents and a fresh one takes its place:
-    memory stays flat over any corpus size, for a few more segments.
+    After ``docs_per_segment`` documents a worker hands its segment over and starts the
+    next one: memory stays flat over any corpus size, and the analysis caches stay warm.
     """
 
     def __init__(self, gen_dir: Path, count: int, handle: Any,
-                 docs_per_segment: int = 20_000) -> None:
+                 docs_per_segment: int = 10_000) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -494,8 +494,7 @@ class ShardWriters:
         self._segments: list[Any] = []
         parent = os.getpid()
         args = (str(gen_dir), self._jobs, self._results, handle, parent, docs_per_segment)
-        self._new_process = lambda: context.Process(target=_shard_main, args=args, daemon=True)
-        self._processes = [self._new_process() for _ in range(count)]
+        self._processes = [context.Process(target=_shard_main, args=args, daemon=True) for _ in range(count)]
         for process in self._processes:
             process.start()
 
@@ -526,17 +525,13 @@ class ShardWriters:
             raise RuntimeError(f"an indexing worker failed: {payload}")
         return kind, payload
 
-    def _retired(self, payload: tuple[int, Any], replace: bool) -> None:
+    def _retired(self, payload: tuple[int, Any]) -> None:
         pid, segment = payload
         if segment is not None:
             self._segments.append(segment)
         for process in [p for p in self._processes if p.pid == pid]:
             process.join(timeout=60)
             self._processes.remove(process)
-        if replace:
-            process = self._new_process()
-            process.start()
-            self._processes.append(process)
 
     def _ready(self, block: bool) -> Iterator[list[Any]]:
         while self._pending:
@@ -546,8 +541,8 @@ class ShardWriters:
                     continue
                 return
             kind, payload = message
-            if kind == "retired":
-                self._retired(payload, replace=True)
+            if kind == "segment":
+                self._segments.append(payload)
                 continue
             self._pending -= 1
             yield payload
@@ -571,8 +566,10 @@ class ShardWriters:
                 if message is None:
                     continue
                 kind, payload = message
-                # a worker may retire instead of reading its stop sign: the same to us here
-                self._retired(payload, replace=False)
+                if kind == "segment":
+                    self._segments.append(payload)
+                    continue
+                self._retired(payload)
                 waiting -= 1
 
         return remaining(), self._segments
@@ -596,7 +593,7 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
         ix = _open_dir(Path(gen_dir))
         writer = TermSegmentWriter(ix, _lk=False)
         written = 0
-        while written < docs_per_segment:
+        while True:
             try:
                 batch = jobs.get(timeout=1)
             except queue.Empty:
@@ -613,6 +610,10 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
                     written += 1
                 summaries.append(summary)
             results.put(("batch", summaries))
+            if written >= docs_per_segment:  # a full segment: hand it over, start the next
+                results.put(("segment", writer._finalize_segment()))
+                writer = TermSegmentWriter(ix, _lk=False)
+                written = 0
         if writer._added:
             segment = writer._finalize_segment()
         else:
