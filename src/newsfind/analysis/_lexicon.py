@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
+from typing import Any
 
 from ._fold import fold_chars
 
@@ -25,6 +26,26 @@ def data_bytes(name: str) -> bytes:
 
         raw = gzip.decompress(raw)
     return raw
+
+
+def _mapped(name: str) -> Any:
+    """A data file's bytes as a read-only memory map (bytes if it cannot be mapped): a
+    search reads a few pages of a lexicon, not the whole megabyte."""
+    import mmap
+
+    with open(os.path.join(DATA_DIR, name), "rb") as handle:
+        try:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # an empty file, or no mmap here
+            return handle.read()
+
+
+def _index(data: Any, sub: bytes, start: int) -> int:
+    """``bytes.index`` for bytes and memory maps alike (mmap has only ``find``)."""
+    at = data.find(sub, start)
+    if at < 0:
+        raise ValueError("subsection not found")
+    return at
 
 
 def data_text(name: str) -> str:
@@ -56,9 +77,9 @@ class Lexicon:
 
     PREFIX = 4  # letters per bucket: ~30 words each on average, a few hundred at most
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: Any) -> None:  # bytes, or a memory map of them
         self._data = data
-        self._start = data.index(b"\n") + 1 if data.startswith(b"#") else 0  # after the header
+        self._start = _index(data, b"\n", 0) + 1 if data[:1] == b"#" else 0  # after the header
         self._buckets: dict[str, dict[str, int]] = {}
         self._full: dict[str, int] | None = None
 
@@ -90,7 +111,8 @@ class Lexicon:
         start = self._first_line(key, self._start, len(self._data))
         if exact:
             end = self._data.find(b"\n", start) + 1 or len(self._data)
-            found = _parse(self._data[start:end]) if self._data.startswith(key + b"\t", start) else {}
+            entry = key + b"\t"
+            found = _parse(self._data[start:end]) if self._data[start:start + len(entry)] == entry else {}
         else:
             end = self._first_line(key[:-1] + bytes([key[-1] + 1]), start, len(self._data))
             found = _parse(self._data[start:end])
@@ -103,8 +125,8 @@ class Lexicon:
         while lo < hi:
             mid = (lo + hi) // 2
             line = data.rfind(b"\n", lo, mid) + 1 or lo  # start of the line holding mid
-            if data[line:data.index(b"\t", line)] < key:
-                lo = data.index(b"\n", line) + 1
+            if data[line:_index(data, b"\t", line)] < key:
+                lo = _index(data, b"\n", line) + 1
             else:
                 hi = line
         return lo
@@ -113,7 +135,7 @@ class Lexicon:
 @lru_cache(maxsize=2)
 def frequencies(lang: str) -> Lexicon:
     """Folded word -> Zipf x 10 (wordfreq, CC BY-SA 4.0; data/README.md), looked up with ``.get``."""
-    return Lexicon(data_bytes(f"lexicon_{lang}.tsv"))
+    return Lexicon(_mapped(f"lexicon_{lang}.tsv"))
 
 
 def load_all_frequencies() -> None:
