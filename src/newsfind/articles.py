@@ -60,7 +60,7 @@ class Article:
         return replace(self, hash=content_hash(self))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     """An article file found under a PATH, with the prefix its ids are relative to."""
 

@@ -141,13 +141,16 @@ def _warm_up() -> None:
 
 # --- the run --------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
-    """One file to consider: either skipped by stat, or its articles to read."""
+    """One file to consider, as plain strings: a run may hold 100,000 of them at once
+    (Path objects would take 70 MB); stat and absolute path are taken as it comes up."""
 
-    file: SourceFile
-    abs_path: str
-    stat: tuple[int, int] | None
+    source: str  # the path as found (str of SourceFile.path)
+    rel: str  # SourceFile.rel
+
+    def file(self) -> SourceFile:
+        return SourceFile(Path(self.source), self.rel)
 
 
 def index_paths(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False,
@@ -212,7 +215,7 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
         notice(f"warning: {message}")
 
     roots = [os.path.abspath(p) for p in paths]
-    pending = [_Pending(f, os.path.abspath(f.path), _stat(f.path)) for f in find_article_files(paths, notice)]
+    pending = [_Pending(str(f.path), f.rel) for f in find_article_files(paths, notice)]
     seen: dict[str, str] = {}  # id -> source that won it this run
     files: dict[str, list[Any]] = {}
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
@@ -334,17 +337,19 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
     for done, item in enumerate(pending, start=1):
         if progress:
             progress(done, len(pending))
-        known = manifest.files.get(item.abs_path)
-        if item.stat and known and known[0] == item.stat[0] and known[1] == item.stat[1] \
-                and all(manifest.articles.get(i, [None, None, item.abs_path])[2] == item.abs_path for i in known[2]):
-            ids = [i for i in known[2] if _claim(i, str(item.file.path), seen, problem)]
+        source = item.source
+        abs_path = os.path.abspath(source)
+        stat = _stat(source)
+        known = manifest.files.get(abs_path)
+        if stat and known and known[0] == stat[0] and known[1] == stat[1] \
+                and all(manifest.articles.get(i, [None, None, abs_path])[2] == abs_path for i in known[2]):
+            ids = [i for i in known[2] if _claim(i, source, seen, problem)]
             report.unchanged += len(ids)
-            files[item.abs_path] = [item.stat[0], item.stat[1], ids]
+            files[abs_path] = [stat[0], stat[1], ids]
             continue
         ids = []
-        source = str(item.file.path)
         whole_file_failed = had_problems = False
-        for record in load_file(item.file, source, notice):
+        for record in load_file(item.file(), source, notice):
             if isinstance(record, BadArticle):
                 problem(record.message)
                 report.skipped += 1
@@ -358,7 +363,7 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
             old = manifest.articles.get(record.id)
             if old and old[0] == record.hash:
                 report.unchanged += 1
-                old[2] = item.abs_path  # where it is now, for removals (a copied folder)
+                old[2] = abs_path  # where it is now, for removals (a copied folder)
                 if old[1] != source:  # same article, reached by another path: store the new one
                     relocated.add(record.id)
                     yield record
@@ -369,10 +374,10 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
                 if i not in seen and i in manifest.articles:
                     seen[i] = source
                     ids.append(i)
-        if item.stat:
+        if stat:
             # a file with problems is read again next time, so it is reported until fixed
-            size, mtime = (-1, -1) if had_problems else item.stat
-            files[item.abs_path] = [size, mtime, ids]
+            size, mtime = (-1, -1) if had_problems else stat
+            files[abs_path] = [size, mtime, ids]
 
 
 def _claim(article_id: str, source: str, seen: dict[str, str], problem: Notice) -> bool:
@@ -386,9 +391,9 @@ def _claim(article_id: str, source: str, seen: dict[str, str], problem: Notice) 
     return False
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: str | Path) -> tuple[int, int] | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns
