@@ -270,11 +270,18 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
                 for summary in summaries:
                     record(summary, writer)
         else:
+            # new documents go to a segment of their own, written like the workers' (the
+            # main writer keeps deletions and merges)
+            added = None
             for job in jobs:
                 fields, summary = _analysed(job)
                 if fields is not None:
-                    writer.add_document(**fields)
+                    if added is None:
+                        added = store.segment_writer(gen_dir)
+                    added.add_document(**fields)
                 record(summary, writer)
+            if added is not None:
+                segments = [added._finalize_segment()]
         gone = [i for i, entry in manifest.articles.items() if i not in seen and _under(entry[2], roots)]
         for i in gone:
             writer.delete_by_term("id", i)

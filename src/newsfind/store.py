@@ -469,6 +469,14 @@ def writer(ix: Any) -> Any:
     return with_block_pool(ix.writer(limitmb=64), 64)
 
 
+def segment_writer(gen_dir: Path) -> Any:
+    """A writer of one new segment for added articles (TermSegmentWriter), committed by
+    ``commit`` together with the main writer's changes."""
+    from ._pool import TermSegmentWriter
+
+    return TermSegmentWriter(_open_dir(gen_dir), _lk=False)
+
+
 # --- parallel segment writing ---------------------------------------------------------------
 
 class ShardWriters:
@@ -586,12 +594,9 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
                 docs_per_segment: int) -> None:
     import queue
 
-    from ._pool import TermSegmentWriter
-
     release_inherited_locks()
     try:
-        ix = _open_dir(Path(gen_dir))
-        writer = TermSegmentWriter(ix, _lk=False)
+        writer = segment_writer(Path(gen_dir))
         written = 0
         while True:
             try:
@@ -612,7 +617,7 @@ def _shard_main(gen_dir: str, jobs: Any, results: Any, handle: Any, parent: int,
             results.put(("batch", summaries))
             if written >= docs_per_segment:  # a full segment: hand it over, start the next
                 results.put(("segment", writer._finalize_segment()))
-                writer = TermSegmentWriter(ix, _lk=False)
+                writer = segment_writer(Path(gen_dir))
                 written = 0
         if writer._added:
             segment = writer._finalize_segment()
