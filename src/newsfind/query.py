@@ -765,10 +765,10 @@ class Highlighter:
         blob = "\n".join(words)
         folded = _rough_fold(blob)
         starts = list(accumulate((len(word) + 1 for word in words[:-1]), initial=0))
-        # Words with German ae/oe/ue spellings, which may fold to umlauts (Suedkorea =
-        # Südkorea), or with characters of longer folds (ß) are candidates whatever the prefixes
-        # (as are words with hyphens or apostrophes, which may stand between a prefix's letters)
-        needles = (*self._prefixes, "ae", "oe", "ue", _UNSURE, *"-‐‑–'’")
+        # Candidates whatever the prefixes: words with German ae/oe/ue spellings, which may
+        # fold to umlauts (Suedkorea = Südkorea), with characters of longer folds (ß), or with
+        # hyphens and apostrophes, which may stand between a prefix's letters
+        needles = (*self._prefixes, "ae", "oe", "ue", _UNSURE, *_JOINERS)
         candidates = {words[bisect.bisect_right(starts, at) - 1]
                       for needle in needles for at in _find_all(folded, needle)}
         for word in candidates:
@@ -807,7 +807,8 @@ def _squeezed(word: str) -> str:
     return fold(word).translate(_SQUEEZE)
 
 
-_SQUEEZE = dict.fromkeys(map(ord, "-‐‑–'’"))  # str.translate: these characters removed
+_JOINERS = "-‐‑–'’"  # hyphens and apostrophes, which join letters into one surface word
+_SQUEEZE = dict.fromkeys(map(ord, _JOINERS))  # str.translate: these characters removed
 
 
 # character -> its fold_chars (one character, else _UNSURE), filled as characters appear

@@ -2,10 +2,11 @@
 
 Whoosh's matchers score one posting per chain of Python calls, and its top-k pruning rarely
 skips anything for the many-term OR queries that cross-language expansion makes. Reading
-each term's postings block by block into lists and scoring them in bulk is several times
-faster, and gives the exact number of hits for free. Scores are Whoosh's own (its BM25F
-weighting, term boosts, sums for AND/OR), so rankings do not change; phrases and other
-positional queries still run through Whoosh's matchers.
+each term's posting list in one piece and scoring it in bulk is several times faster, and
+gives the exact number of hits for free; AND parts and filters are evaluated rarest first,
+so later parts decode only the blocks that can hold a candidate. Scores are Whoosh's own
+(its BM25F weighting, term boosts, sums for AND/OR, phrases as the sum of their terms), so
+rankings do not change; numeric ranges and other rare queries run through Whoosh's matchers.
 """
 from __future__ import annotations
 
@@ -35,17 +36,18 @@ class Evaluator:
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self.weighting = searcher.weighting
-        self.leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self._leaf_searchers = searcher.leaf_searchers()
+        self.leaves = [(leaf.reader(), offset) for leaf, offset in self._leaf_searchers]
         self._lengths: dict[tuple[int, str], bytes] = {}
         self._norms: dict[str, list[float]] = {}
+        self._terminfos: dict[tuple[int, str, str], Any] = {}  # per evaluation
 
     # --- public ------------------------------------------------------------------------
 
     def scores(self, query: Any, within: Iterable[int] | None = None) -> Scores:
         """Every matching live document with its score; only those in ``within`` if given
         (a filter: posting blocks holding none of them are not even decoded)."""
-        self._terminfos: dict[tuple[int, str, str], Any] = {}
+        self._terminfos = {}
         return self._eval(query, _Within.of(within, self.leaves))
 
     def doc_ids(self, fieldname: str, text: str) -> frozenset[int]:
