@@ -44,6 +44,8 @@ def _corpus(tmp: Path, count: int) -> Path:
 @pytest.fixture(scope="module")
 def news_index(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Several segments and deletions: one run, then a run that drops and changes articles."""
+    if not (CORPORA / "news-de.jsonl.gz").exists():
+        pytest.skip("shared corpora not available")
     root = tmp_path_factory.mktemp("scoring")
     corpus = _corpus(root, 150)
     index_paths([corpus], root / "index", workers=2)
