@@ -370,3 +370,15 @@ def test_labelled_corpus_compounds_split_with_high_precision_and_recall() -> Non
         fn += not split and bool(expected.split())
     assert tp / (tp + fp) >= 0.9
     assert tp / (tp + fn) >= 0.9
+
+
+def test_word_cache_stays_bounded_and_answers_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfind.analysis as analysis
+
+    expected = analysis.index_positions("Das Gipfeltreffen in Nara, Kohlebergwerk und Suedkorea", "de")
+    monkeypatch.setattr(analysis, "_WORD_CACHE", {})
+    monkeypatch.setattr(analysis, "_WORD_CACHE_SIZE", 8)
+    for i in range(200):
+        analysis.index_positions(f"Wort{i} Meldung{i}", "de")
+        assert len(analysis._WORD_CACHE) <= 8
+    assert analysis.index_positions("Das Gipfeltreffen in Nara, Kohlebergwerk und Suedkorea", "de") == expected
