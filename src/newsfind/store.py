@@ -1,7 +1,7 @@
 """The on-disk index: Whoosh schema and files, generations, manifest, lock and format version.
 
-The only module besides ``query.py`` (and ``_pool.py``, the indexer's posting pool) that imports
-Whoosh. Layout of an index directory::
+Whoosh is imported here, by the searching side (``query.py``, ``scoring.py``, which reads
+posting lists) and by ``_pool.py`` (the indexer's segment writers). Layout of an index directory::
 
     index/CURRENT          name of the live generation directory (swapped atomically)
     index/gen-.../         Whoosh files, FORMAT, and manifest-<N>.json for Whoosh generation N
