@@ -26,6 +26,7 @@ from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 Scores = dict[int, float]  # document number -> score
+_DENSE = 16  # candidates beyond 1 in 16 of a term's postings: nearly every block holds one
 Postings = tuple[list[int], list[float], list[bytes]]  # ids, weights, encoded values
 
 
@@ -145,7 +146,8 @@ class Evaluator:
         order = sorted(range(len(words)), key=lambda i: self._estimate(wq.Term(fieldname, words[i])))
         for index, (reader, offset) in enumerate(self.leaves):
             lengths = self._field_lengths(index, reader, fieldname)
-            wanted = self._wanted(index, within, lengths)
+            rarest = min(self._doc_frequency(index, fieldname, word) for word in words)
+            wanted = self._wanted(index, within, fieldname, lengths, rarest)
             if wanted is not None and not wanted:
                 continue
             lists: list[Postings] = [([], [], [])] * len(words)
@@ -187,7 +189,10 @@ class Evaluator:
         scores: Scores = {}
         for index, (reader, offset) in enumerate(self.leaves):
             lengths = self._field_lengths(index, reader, fieldname)
-            wanted = self._wanted(index, within, lengths)
+            frequency = self._doc_frequency(index, fieldname, text)
+            if not frequency:
+                continue
+            wanted = self._wanted(index, within, fieldname, lengths, frequency)
             if wanted is not None and not wanted:
                 continue
             found = self._postings(index, reader, fieldname, text, wanted=wanted)
@@ -200,14 +205,16 @@ class Evaluator:
                 [idf * ((w * k1p) / (w + norms[lengths[d]])) * boost for d, w in zip(ids, weights)]))
         return _restricted(scores, within)
 
-    @staticmethod
-    def _wanted(index: int, within: _Within | None, lengths: bytes) -> list[int] | None:
-        """The documents of ``within`` in one segment that can hold a term of a field: those
-        with a length in it (each language has its own fields, so a filter on English hits
-        rules out every block of a German term)."""
+    def _wanted(self, index: int, within: _Within | None, fieldname: str, lengths: bytes,
+                frequency: int) -> list[int] | None:
+        """The documents of ``within`` in one segment that can hold a term of a field (those
+        with a length in it: each language has its own fields, so a filter on English hits
+        rules out every block of a German term), for skipping blocks; None when there is
+        nothing to skip: no filter, or candidates so many that every block holds some."""
         if within is None:
             return None
-        return [d for d in within.local(index) if lengths[d]]
+        wanted = within.in_field(index, fieldname, lengths)
+        return wanted if len(wanted) * _DENSE < frequency or not wanted else None
 
     def _every(self, boost: float) -> Scores:
         scores: Scores = {}
@@ -348,6 +355,7 @@ class _Within:
         self.docs = docs
         self._bounds = [(offset, offset + reader.doc_count_all()) for reader, offset in leaves]
         self._local: dict[int, list[int]] = {}
+        self._in_field: dict[tuple[int, str], list[int]] = {}
         self._sorted: list[int] | None = None
 
     @classmethod
@@ -358,6 +366,14 @@ class _Within:
 
     def __contains__(self, docnum: int) -> bool:
         return docnum in self.docs
+
+    def in_field(self, index: int, fieldname: str, lengths: bytes) -> list[int]:
+        """``local(index)`` less the documents with nothing in the field (made once)."""
+        key = (index, fieldname)
+        found = self._in_field.get(key)
+        if found is None:
+            found = self._in_field[key] = [d for d in self.local(index) if lengths[d]]
+        return found
 
     def local(self, index: int) -> list[int]:
         found = self._local.get(index)
