@@ -42,6 +42,7 @@ class Evaluator:
         self._lengths: dict[tuple[int, str], bytes] = {}
         self._norms: dict[str, list[float]] = {}
         self._terminfos: dict[tuple[int, str, str], Any] = {}  # per evaluation
+        self._doc_count = max(1, searcher.doc_count_all())
 
     # --- public ------------------------------------------------------------------------
 
@@ -213,6 +214,9 @@ class Evaluator:
         nothing to skip: no filter, or candidates so many that every block holds some."""
         if within is None:
             return None
+        low, high = within.bounds(index)
+        if len(within.docs) * (high - low) > 2 * _DENSE * frequency * self._doc_count:
+            return None  # clearly dense, judged without making the segment's list
         wanted = within.in_field(index, fieldname, lengths)
         return wanted if len(wanted) * _DENSE < frequency or not wanted else None
 
@@ -366,6 +370,10 @@ class _Within:
 
     def __contains__(self, docnum: int) -> bool:
         return docnum in self.docs
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        """The global document numbers of one segment: [low, high)."""
+        return self._bounds[index]
 
     def in_field(self, index: int, fieldname: str, lengths: bytes) -> list[int]:
         """``local(index)`` less the documents with nothing in the field (made once)."""
