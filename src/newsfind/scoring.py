@@ -201,10 +201,15 @@ class Evaluator:
                 continue
             ids, weights, _values = found
             # Whoosh's bm25() with its operations in its order: the same floats
-            scores.update(zip(
-                [offset + d for d in ids] if offset else ids,
-                [idf * ((w * k1p) / (w + norms[lengths[d]])) * boost for d, w in zip(ids, weights)]))
-        return _restricted(scores, within)
+            if within is None:
+                scores.update(zip(
+                    [offset + d for d in ids] if offset else ids,
+                    [idf * ((w * k1p) / (w + norms[lengths[d]])) * boost for d, w in zip(ids, weights)]))
+            else:  # a filter: only its documents are scored
+                docs = within.docs
+                scores.update({offset + d: idf * ((w * k1p) / (w + norms[lengths[d]])) * boost
+                               for d, w in zip(ids, weights) if offset + d in docs})
+        return scores
 
     def _wanted(self, index: int, within: _Within | None, fieldname: str, lengths: bytes,
                 frequency: int) -> list[int] | None:
@@ -215,8 +220,8 @@ class Evaluator:
         if within is None:
             return None
         low, high = within.bounds(index)
-        if len(within.docs) * (high - low) > 2 * _DENSE * frequency * self._doc_count:
-            return None  # clearly dense, judged without making the segment's list
+        if len(within.docs) * (high - low) * _DENSE > 2 * frequency * self._doc_count:
+            return None  # clearly dense (by the filter's size), judged without making its list
         wanted = within.in_field(index, fieldname, lengths)
         return wanted if len(wanted) * _DENSE < frequency or not wanted else None
 
