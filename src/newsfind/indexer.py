@@ -24,7 +24,7 @@ Notice = Callable[[str], None]
 # Below this many articles to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 200
 BATCH_SIZE = 128
-DOCS_PER_SEGMENT = 10_000  # a worker then writes its segment out and starts the next: flat memory
+DOCS_PER_SEGMENT = 6_000  # a worker then writes its segment out and starts the next: flat memory
 
 
 @dataclass

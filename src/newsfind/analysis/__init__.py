@@ -79,8 +79,9 @@ def _stemmer(lang: str):  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer({"de": "german", "en": "english"}[lang])
 
 
-# Cache sizes: news vocabularies repeat heavily, ~50k words cover most tokens at ~30 MB.
-@lru_cache(maxsize=30_000)
+# These caches see only the words _word_terms has not cached (new words, and the parts of
+# compounds): small ones do, and keep each indexing worker ~30 MB smaller.
+@lru_cache(maxsize=8_192)
 def _fold_word(segment: str, lang: str) -> str:
     """One hyphen-free surface segment -> folded word ('Yoon’s' -> 'yoon', "O'Brien" -> 'obrien')."""
     pieces = _APOSTROPHES.split(fold_chars(segment))
@@ -94,7 +95,7 @@ def _fold_word(segment: str, lang: str) -> str:
     return word
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=8_192)
 def _strip_genitive(word: str) -> str:
     """German genitive -s after a vowel, which Snowball keeps: Nordkoreas, Tokios, Takaichis."""
     from ._compounds import split_compound
@@ -112,7 +113,7 @@ def _strip_genitive(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=30_000)
+@lru_cache(maxsize=8_192)
 def _term(word: str, lang: str) -> str:
     """Folded word -> index term (stemmed; numbers untouched)."""
     if not word.isalpha():
@@ -120,7 +121,7 @@ def _term(word: str, lang: str) -> str:
     return _stemmer(lang).stemWord(word)
 
 
-@lru_cache(maxsize=30_000)
+@lru_cache(maxsize=8_192)
 def _analyse_segment(segment: str, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Surface segment -> (whole term, compound part terms, extra index terms, atom terms).
 

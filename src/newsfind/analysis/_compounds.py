@@ -90,7 +90,7 @@ def _segmentations(word: str, start: int, memo: dict[int, list[list[Part]]]) -> 
     return results
 
 
-@lru_cache(maxsize=32_768)
+@lru_cache(maxsize=8_192)
 def split_compound(word: str) -> tuple[tuple[str, int, int], ...]:
     """Best split of a folded German word into (part, start, end); () when it is no compound.
 
@@ -126,7 +126,7 @@ def _atoms(word: str) -> list[tuple[str, int, int]]:
     return atoms
 
 
-@lru_cache(maxsize=32_768)
+@lru_cache(maxsize=8_192)
 def decompose(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(top-level parts, atoms, sub-compounds) of a folded German word; all () for no compound.
 
