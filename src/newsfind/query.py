@@ -790,11 +790,6 @@ class Highlighter:
         return _merge([span for word in marked for span in word_occurrences(text, word)])
 
 
-def highlight_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
-    """Character spans of the surface words whose analysed terms were searched for."""
-    return Highlighter(lang, terms).spans(text)
-
-
 def may_hold(word: str, prefixes: set[str]) -> bool:
     """Whether a surface word can have an index term starting with one of ``prefixes``:
     its fold, without hyphens and apostrophes (Jae-myung: jaemyung, O'Brien: obrien), holds one."""
@@ -845,11 +840,11 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def make_snippet(body: str, lang: str, terms: set[str], width: int = SNIPPET_CHARS,
-                 highlighter: Highlighter | None = None) -> tuple[str, list[tuple[int, int]]]:
+def make_snippet(body: str, highlighter: Highlighter,
+                 width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
     """Up to two fragments of about ``width`` characters around the densest matches."""
     text = " ".join(body.split())
-    spans = (highlighter or Highlighter(lang, terms)).spans(text)
+    spans = highlighter.spans(text)
     if not spans:
         cut = _cut(text, 0, width)
         return text[:cut] + (" …" if cut < len(text) else ""), []
@@ -1022,11 +1017,10 @@ class NewsIndex:
         fields = self.searcher.stored_fields(docnum)
         doc = fields["doc"]
         lang = fields["lang"]
-        terms = ctx.terms.get(lang, set())
         highlighter = ctx.highlighters.get(lang)
         if highlighter is None:
-            highlighter = ctx.highlighters[lang] = Highlighter(lang, terms)
-        snippet, spans = make_snippet(doc["body"] or doc["title"], lang, terms, highlighter=highlighter)
+            highlighter = ctx.highlighters[lang] = Highlighter(lang, ctx.terms.get(lang, set()))
+        snippet, spans = make_snippet(doc["body"] or doc["title"], highlighter)
         return Hit(
             id=fields["id"], title=doc["title"], date=doc["date"], lang=lang,
             places=tuple(doc["places"]), leaders=self.leader_display(doc["leaders"]), score=score,
