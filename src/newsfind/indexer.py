@@ -398,7 +398,7 @@ def _claim(article_id: str, source: str, seen: dict[str, str], problem: Notice) 
     return False
 
 
-def _stat(path: str | Path) -> tuple[int, int] | None:
+def _stat(path: str) -> tuple[int, int] | None:
     try:
         info = os.stat(path)
     except OSError:
@@ -469,7 +469,7 @@ def check_index(index_dir: Path, paths: Iterable[Path] = ()) -> CheckReport:
     report.unindexed = sorted(set(manifest.articles) - set(indexed))
     report.stale = sorted(i for i, entry in manifest.articles.items() if i in indexed and indexed[i] != entry[0])
     for abs_path, (size, mtime, ids) in sorted(manifest.files.items()):
-        stat = _stat(Path(abs_path))
+        stat = _stat(abs_path)
         if stat is None:
             report.missing_files.append(abs_path)
         elif (size, mtime) != stat and _file_changed(Path(abs_path), ids, manifest):
