@@ -117,12 +117,13 @@ def _output(path: Optional[Path]) -> Iterator[Any]:
 
 @contextmanager
 def _collector_paused(pause: bool = True) -> Iterator[None]:
-    """No cyclic garbage collection while a bounded command runs (a search of --limit hits).
+    """No cyclic garbage collection while a command runs (a search of --limit hits, an index run).
 
     A search's start loads Whoosh, the analysis tables and the index's metadata: tens of
     thousands of objects that live to the end, which the collector would otherwise scan again
-    and again (~6 ms a search). Reference counting frees everything else
-    as usual. Afterwards the objects made meanwhile join the oldest generation (freeze, then
+    and again (~6 ms a search); an index run adds its manifest and the analysis caches (0.2 s
+    of a 1.8 s run adding 100 articles to 10,000). Reference counting frees everything else
+    as usual: analysing 4,500 articles left 15 objects in cycles. Afterwards the objects made meanwhile join the oldest generation (freeze, then
     unfreeze) rather than being scanned all at once, and collection resumes."""
     import gc
 
@@ -136,21 +137,6 @@ def _collector_paused(pause: bool = True) -> Iterator[None]:
         gc.freeze()
         gc.unfreeze()
         gc.enable()
-
-
-@contextmanager
-def _collector_running() -> Iterator[None]:
-    """Cyclic garbage collection on (indexing, even when a search paused it for its start)."""
-    import gc
-
-    if gc.isenabled():
-        yield
-        return
-    gc.enable()
-    try:
-        yield
-    finally:
-        gc.disable()
 
 
 def _progress_callback(quiet: bool) -> tuple[Any, Any]:
@@ -200,7 +186,7 @@ def run_index(paths: list[Path], index_dir: Path, *, rebuild: bool, quiet: bool)
 
     progress, stop = _progress_callback(quiet)
     try:
-        with _collector_running():
+        with _collector_paused():
             return index_paths(paths, index_dir, rebuild=rebuild, progress=progress, notice=_stderr)
     finally:
         stop()
