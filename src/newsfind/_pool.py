@@ -3,11 +3,17 @@ import whoosh.writing)."""
 from __future__ import annotations
 
 import marshal
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
+from operator import sub
+from pickle import dumps
 from typing import Any
 
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -44,6 +50,9 @@ class BlockPostingPool(PostingPool):
         finally:
             f.close()
             self._remove_run(path)
+
+
+_TERM_INFO = W3TermInfo._struct  # flags, weight, doc freq, length bytes, max weight, first/last id
 
 
 class TermSegmentWriter(SegmentWriter):
@@ -119,17 +128,13 @@ class TermSegmentWriter(SegmentWriter):
         for fieldname in sorted(self._terms):
             terms = self._terms.pop(fieldname)
             lengths = self._lengths.pop(fieldname, None)
-            # what Whoosh's length column gives back for a document: quantised to one
-            # byte, None for a length of 0 (a non-scorable field has no column: 0)
-            length_of: Any = ((lambda docnum, _l=lengths: _quantised(_l.get(docnum, 0)))
-                              if lengths is not None else (lambda docnum: 0))
-            writer.start_field(fieldname, self.schema[fieldname])
-            postings = writer._postwriter
-            for tbytes in sorted(terms):
-                docnums, weights, values = terms[tbytes]
-                writer.start_term(tbytes)
-                _buffer_blocks(postings, docnums, weights, values, length_of)
-                writer.finish_term()
+            # per document what Whoosh's length column gives back: quantised to one byte,
+            # 0 for none (a non-scorable field has no lengths at all: None)
+            quantised = None if lengths is None else [
+                _quantised(lengths.get(docnum, 0)) or 0 for docnum in range(self.docnum)]
+            field = self.schema[fieldname]
+            writer.start_field(fieldname, field)
+            _write_terms(writer, terms, field.format.fixed_value_size(), quantised)
             writer.finish_field()
         writer.close()
 
@@ -140,23 +145,87 @@ def _quantised(length: int) -> int | None:
     return byte_to_length(byte) if byte else None
 
 
-def _buffer_blocks(postings: Any, docnums: array, weights: array, values: list[bytes],
-                   length_of: Any) -> None:
-    """Hand one term's postings to Whoosh's W3PostingsWriter a block at a time, with the
-    statistics its add_posting() would have gathered; the last block stays buffered for
-    finish_term() to write, as after add_posting()."""
-    count = len(docnums)
-    limit = postings._blocklimit
-    for start in range(0, count, limit):
-        end = min(start + limit, count)
-        ids = docnums[start:end]
-        block_weights = weights[start:end]
-        lengths = [length for length in map(length_of, ids) if length]
-        postings._ids = ids
-        postings._weights = block_weights
-        postings._values = [value for value in values[start:end] if value]
-        postings._maxweight = max(0, max(block_weights))
-        postings._minlength = min(lengths) if lengths else None
-        postings._maxlength = max(lengths) if lengths else 0
-        if end < count:
-            postings._write_block()
+_FLUSH_BYTES = 1 << 22  # postings are written to the file in pieces of about this size
+
+
+def _write_terms(writer: Any, terms: dict[bytes, tuple[array, array, list[bytes]]],
+                 fixed_size: int | None, quantised: list[int] | None) -> None:
+    """One field's terms in sorted order: the posting blocks and term infos that Whoosh's
+    W3PostingsWriter and W3FieldWriter.finish_term write (same bytes and statistics), without
+    their per-posting and per-term calls (and the file position kept here, where the
+    writer asks the file for it: a system call, four per term)."""
+    postings = writer._postwriter
+    limit, compression = postings._blocklimit, postings._compression
+    postfile, add_term = writer._postfile, writer._tindex.add
+    prefix = pack_ushort(writer._fieldid)
+    offset = postfile.tell()
+    chunks: list[bytes] = []
+    pending = 0
+    for tbytes in sorted(terms):
+        docnums, weights, values = terms[tbytes]
+        count = len(docnums)
+        start = offset
+        chunks.append(WHOOSH3_HEADER_MAGIC)
+        offset += 4
+        total_weight = 0.0
+        min_length: int | None = None
+        max_length = max_weight = 0
+        for first in range(0, count, limit):
+            end = min(first + limit, count)
+            ids = docnums[first:end]
+            block_weights = weights[first:end]
+            block_max_weight = max(0, max(block_weights))
+            if quantised is None:
+                low, high = None, 0
+            else:
+                lengths = set(map(quantised.__getitem__, ids))
+                lengths.discard(0)
+                low, high = (min(lengths), max(lengths)) if lengths else (None, 0)
+            total_weight += sum(block_weights)
+            if min_length is None:
+                min_length = low
+            elif low is not None:
+                min_length = min(min_length, low)
+            max_length = max(max_length, high)
+            max_weight = max(max_weight, block_max_weight)
+            data = dumps((_deltas(ids), _mini_weights(block_weights),
+                          _mini_values(values[first:end], fixed_size)), 2)
+            level = compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+            if level:
+                data = zlib.compress(data, level)
+            info = dumps((end - first, ids[-1], block_max_weight, level,
+                          length_to_byte(low), length_to_byte(high)), 2)
+            size = len(info) + len(data)
+            chunks += (pack_int(-size if end == count else size), info, data)
+            offset += 4 + size
+        pending += offset - start
+        add_term(prefix + tbytes, _TERM_INFO.pack(
+            False, total_weight, count, 0 if min_length is None else length_to_byte(min_length),
+            length_to_byte(max_length), max_weight, docnums[0], docnums[-1],
+        ) + pack_long(start) + pack_int(offset - start))
+        if pending >= _FLUSH_BYTES:
+            postfile.write(b"".join(chunks))
+            chunks, pending = [], 0
+    postfile.write(b"".join(chunks))
+
+
+def _deltas(ids: array) -> tuple[int, ...]:
+    return tuple(map(sub, ids, chain((0,), ids)))
+
+
+def _mini_weights(weights: array) -> Any:
+    first = weights[0]
+    if first == 1.0 and weights.count(first) == len(weights):
+        return None
+    if weights.count(first) == len(weights):
+        return first
+    return tuple(weights)
+
+
+def _mini_values(values: list[bytes], fixed_size: int | None) -> Any:
+    present = [value for value in values if value]  # add_posting() keeps only non-empty values
+    if fixed_size is None or fixed_size < 0:
+        return tuple(present)
+    if fixed_size == 0:
+        return None
+    return b"".join(present)
