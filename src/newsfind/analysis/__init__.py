@@ -243,9 +243,11 @@ def _start_indexing() -> None:
     """Indexing looks up most of the lexicons: parse them whole, once (searches read only
     the few words they need). The indexer's warm-up gets here before it forks its workers."""
     global _indexing
+    from ._compounds import load_part_table
     from ._lexicon import load_all_frequencies
 
     load_all_frequencies()
+    load_part_table()
     _indexing = True
 
 

@@ -34,8 +34,26 @@ _NON_PARTS = frozenset(
 _PART_PENALTY = 0.6  # per part beyond two, so Bergwerk is not cut into Berg + Werk
 
 
+# Indexing tries many candidate parts per word: it looks them up in a table of every
+# lexicon word that may stand as a part (load_part_table) instead of applying the rules.
+_part_table: dict[str, float] | None = None
+
+
+def load_part_table() -> None:
+    """Judge every lexicon word as a part once (indexing: before the workers fork)."""
+    global _part_table
+    from ._lexicon import frequencies
+
+    _part_table = {word: zipf for word in frequencies("de").load_all() if (zipf := _part_rule(word))}
+
+
 def _part_zipf(part: str) -> float:
     """Frequency of a candidate part, 0.0 when it may not stand as a part at all."""
+    table = _part_table
+    return _part_rule(part) if table is None else table.get(part, 0.0)
+
+
+def _part_rule(part: str) -> float:
     if part in stopwords("de") or part in _NON_PARTS or (len(part) == 3 and part not in _SHORT_PARTS):
         return 0.0
     zipf = german_zipf(part)
