@@ -330,6 +330,7 @@ def test_workers_start_a_new_segment_after_their_share_and_nothing_is_lost(tmp_p
     import newsfind.indexer as indexer
 
     monkeypatch.setattr(indexer, "PARALLEL_THRESHOLD", 20)
+    monkeypatch.setattr(indexer, "FIRST_BATCH_SIZE", 4)
     monkeypatch.setattr(indexer, "BATCH_SIZE", 16)
     monkeypatch.setattr(indexer, "DOCS_PER_SEGMENT", 40)
     folder = tmp_path / "in"

@@ -21,8 +21,13 @@ from .errors import BadArticle
 Progress = Callable[[int, int], None]  # (files done, files to do)
 Notice = Callable[[str], None]
 
-# Below this many articles to analyse, worker processes cost more than they save.
-PARALLEL_THRESHOLD = 200
+# Below this many articles to analyse, worker processes cost more than they save (forking
+# costs a few milliseconds; one cold article ~6 ms of analysis).
+PARALLEL_THRESHOLD = 50
+BULK_THRESHOLD = 200  # from this many, the lexicons are parsed whole before the fork
+# Batches of the first BULK_THRESHOLD articles are small, so that a small run is shared
+# evenly between the workers; later ones larger, which keeps the queues' overhead small.
+FIRST_BATCH_SIZE = 16
 BATCH_SIZE = 128
 DOCS_PER_SEGMENT = 6_000  # a worker then writes its segment out and starts the next: flat memory
 
@@ -133,11 +138,12 @@ def _prepare_safely(job: Job) -> tuple[dict[str, Any], list[str]] | BadArticle:
         return BadArticle(article.source, f"article {article.id!r} could not be analysed: {error}")
 
 
-def _warm_up() -> None:
+def _warm_up(bulk: bool) -> None:
     """Load analysis and gazetteer data once, before forking workers that share it."""
     from .analysis import prepare_bulk_indexing
 
-    prepare_bulk_indexing()
+    if bulk:
+        prepare_bulk_indexing()
     prepare(Article(id="warm-up", title="Warm-up", body="Präsident Lee traf am 1. Mai 2020 in Tokio ein.",
                     source="", hash="0"))
 
@@ -226,10 +232,11 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     to_write = _scan(pending, manifest, seen, files, relocated, report, problem, notice, progress)
     jobs = _with_known_findings(to_write, manifest, ix)
     # Worker processes pay off only for real work: look ahead before starting them.
-    head = list(islice(jobs, PARALLEL_THRESHOLD))
+    head = list(islice(jobs, max(PARALLEL_THRESHOLD, BULK_THRESHOLD)))
     count = workers if workers is not None else (os.cpu_count() or 1)
-    shards = count if count > 1 and len(head) == PARALLEL_THRESHOLD else 0
-    _write(ix, gen_dir, manifest, fresh, roots, seen, files, relocated, chain(head, jobs), shards, report, problem)
+    shards = count if count > 1 and len(head) >= PARALLEL_THRESHOLD else 0
+    _write(ix, gen_dir, manifest, fresh, roots, seen, files, relocated, chain(head, jobs), shards,
+           len(head) >= BULK_THRESHOLD, report, problem)
     store.remove_old_manifests(gen_dir, manifest.generation)
     if fresh:
         store.switch_generation(gen_dir.parent, gen_dir)
@@ -238,9 +245,9 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
 
 def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots: list[str],
            seen: dict[str, str], files: dict[str, list[Any]], relocated: set[str], jobs: Iterator[Job],
-           shards: int, report: IndexReport, problem: Notice) -> None:
-    """Analyse and write the jobs (in ``shards`` processes, or here when 0); then deletions,
-    the manifest, and one commit."""
+           shards: int, bulk: bool, report: IndexReport, problem: Notice) -> None:
+    """Analyse and write the jobs (in ``shards`` processes, or here when 0; ``bulk``: many of
+    them); then deletions, the manifest, and one commit."""
 
     def record(summary: Any, writer: Any) -> None:
         if isinstance(summary, BadArticle):
@@ -259,12 +266,12 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
     segments: list[Any] = []
     workers = None
     if shards:
-        _warm_up()  # load analysis data once, before forking: the workers share it
+        _warm_up(bulk)  # load analysis data once, before forking: the workers share it
         workers = store.ShardWriters(gen_dir, shards, _analysed, docs_per_segment=DOCS_PER_SEGMENT)
     writer = store.writer(ix)  # after the fork: workers must not inherit its lock
     try:
         if workers is not None:
-            for batch in _batches(jobs, BATCH_SIZE):
+            for batch in _batches(jobs, FIRST_BATCH_SIZE, BATCH_SIZE, BULK_THRESHOLD):
                 for summaries in workers.submit(batch):
                     for summary in summaries:
                         record(summary, writer)
@@ -409,11 +416,14 @@ def _stat(path: str) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _batches(items: Iterator[Job], size: int) -> Iterator[list[Job]]:
+def _batches(items: Iterator[Job], first: int, later: int, switch: int) -> Iterator[list[Job]]:
+    """Lists of ``first`` items while fewer than ``switch`` items were handed out, then of ``later``."""
     batch: list[Job] = []
+    handed = 0
     for item in items:
         batch.append(item)
-        if len(batch) >= size:
+        if len(batch) >= (first if handed < switch else later):
+            handed += len(batch)
             yield batch
             batch = []
     if batch:
