@@ -297,7 +297,7 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
             writer.delete_by_term("id", i)
             del manifest.articles[i]
         report.removed = len(gone)
-        removed_files = [path for path in manifest.files if _under(path, roots) and path not in files]
+        removed_files = [path for path in manifest.files if path not in files and _under(path, roots)]
         for abs_path in removed_files:
             del manifest.files[abs_path]
         stats_changed = any(manifest.files.get(path) != entry for path, entry in files.items())
@@ -434,10 +434,12 @@ def _leader_names(manifest: store.Manifest) -> dict[str, str]:
     """One display name per person across the index: the fullest spelling of its variants."""
     from .extract import canonical_leader, leader_key
 
+    # each distinct spelling once, in order of first use (max() keeps the first of equals)
+    spellings = dict.fromkeys(name for entry in manifest.articles.values()
+                              for name in (entry[3] if len(entry) > 3 else ()))
     variants: dict[str, list[str]] = {}
-    for entry in manifest.articles.values():
-        for name in entry[3] if len(entry) > 3 else ():
-            variants.setdefault(leader_key(name), []).append(name)
+    for name in spellings:
+        variants.setdefault(leader_key(name), []).append(name)
     return {key: canonical_leader(names) for key, names in variants.items() if key}
 
 
