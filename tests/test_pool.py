@@ -80,3 +80,12 @@ def test_term_segment_writer_refuses_fields_it_cannot_write(tmp_path: Path) -> N
     ix = index.create_in(str(tmp_path), whoosh_fields.Schema(text=whoosh_fields.TEXT(vector=True)))
     with pytest.raises(ValueError, match="vectors or spelling"):
         TermSegmentWriter(ix, _lk=False)
+
+
+def test_term_segment_writer_refuses_a_field_given_text_and_analysed_postings(tmp_path: Path) -> None:
+    ix = store.create_whoosh(tmp_path)
+    writer = TermSegmentWriter(ix, _lk=False)
+    writer.add_document(id="a", lang="en", title_en=store.encode_postings({"seoul": [0]}, "title_en"))
+    with pytest.raises(ValueError, match="both text and analysed postings"):
+        writer.add_document(id="b", lang="en", title_en="Seoul summit")
+    writer.cancel()

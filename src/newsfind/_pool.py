@@ -15,6 +15,8 @@ from typing import Any
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .store import Postings, encode_positions
 from whoosh.writing import PostingPool, SegmentWriter
 
 
@@ -72,7 +74,7 @@ class TermSegmentWriter(SegmentWriter):
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r} needs Whoosh's own writer (vectors or spelling)")
-        # field -> term bytes -> (document numbers, weights, encoded values)
+        # field -> term (str for analysed text, else bytes) -> (document numbers, weights, encoded values)
         self._terms: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # scorable field -> docnum -> length
 
@@ -98,14 +100,13 @@ class TermSegmentWriter(SegmentWriter):
                     terms = self._terms.get(fieldname)
                     if terms is None:
                         terms = self._terms[fieldname] = {}
-                    for tbytes, freq, weight, vbytes in field.index(value):
-                        entry = terms.get(tbytes)
-                        if entry is None:
-                            entry = terms[tbytes] = (array("I"), array("f"), [])
-                        entry[0].append(docnum)
-                        entry[1].append(weight * boost)
-                        entry[2].append(vbytes or b"")
-                        length += freq
+                    analysed = type(value) is Postings  # its terms are kept as str until the flush
+                    if terms and (type(next(iter(terms))) is str) != analysed:
+                        raise ValueError(f"field {fieldname!r} was given both text and analysed postings")
+                    if analysed:
+                        length = _add_postings(terms, docnum, value, boost)
+                    else:
+                        length = _add_terms(terms, docnum, field.index(value), boost)
                     if field.scorable:
                         self._lengths.setdefault(fieldname, {})[docnum] = length
                     else:
@@ -139,6 +140,37 @@ class TermSegmentWriter(SegmentWriter):
         writer.close()
 
 
+def _add_postings(terms: dict[Any, Any], docnum: int, postings: Postings, boost: float) -> int:
+    """Append a document's analysed terms to their arrays; returns the field length."""
+    field_boost = postings.format.field_boost
+    length = 0
+    for term, plist in postings.positions.items():
+        entry = terms.get(term)
+        if entry is None:
+            entry = terms[term] = (array("I"), array("f"), [])
+        count = len(plist)
+        entry[0].append(docnum)
+        entry[1].append(count * field_boost * boost)
+        entry[2].append(encode_positions(plist))
+        length += count
+    return length
+
+
+def _add_terms(terms: dict[Any, Any], docnum: int, items: Iterable[tuple[bytes, int, float, bytes]],
+               boost: float) -> int:
+    """Append a document's (term bytes, frequency, weight, value) items; returns the field length."""
+    length = 0
+    for tbytes, freq, weight, vbytes in items:
+        entry = terms.get(tbytes)
+        if entry is None:
+            entry = terms[tbytes] = (array("I"), array("f"), [])
+        entry[0].append(docnum)
+        entry[1].append(weight * boost)
+        entry[2].append(vbytes or b"")
+        length += freq
+    return length
+
+
 @lru_cache(maxsize=4096)
 def _quantised(length: int) -> int | None:
     byte = length_to_byte(length)
@@ -161,8 +193,10 @@ def _write_terms(writer: Any, terms: dict[bytes, tuple[array, array, list[bytes]
     offset = postfile.tell()
     chunks: list[bytes] = []
     pending = 0
-    for tbytes in sorted(terms):
-        docnums, weights, values = terms[tbytes]
+    # str keys (analysed text) sort as their UTF-8 bytes do: code point order
+    for term in sorted(terms):
+        docnums, weights, values = terms[term]
+        tbytes = term.encode("utf-8") if type(term) is str else term
         count = len(docnums)
         start = offset
         chunks.append(WHOOSH3_HEADER_MAGIC)

@@ -27,6 +27,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Positions
 
 from .analysis import LANGS, index_positions, index_tokens, query_tokens
 from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
@@ -82,8 +83,21 @@ class NewsTokenizer(Tokenizer):
             yield token
 
 
-class Postings(tuple):
-    """Postings of one field computed ahead of the writer (in a worker process)."""
+class Postings:
+    """One field's analysed text, term -> positions, computed ahead of the writer (in a
+    worker process). Iterating gives what ``field.index(text)`` would (Whoosh's writers);
+    TermSegmentWriter reads ``positions`` directly."""
+
+    __slots__ = ("positions", "format")
+
+    def __init__(self, positions: dict[str, list[int]], fmt: Any) -> None:
+        self.positions = positions
+        self.format = fmt
+
+    def __iter__(self) -> Iterator[tuple[bytes, int, float, bytes]]:
+        boost = self.format.field_boost
+        for term, plist in self.positions.items():
+            yield term.encode("utf-8"), len(plist), len(plist) * boost, encode_positions(plist)
 
 
 class NewsText(TEXT):
@@ -128,19 +142,21 @@ def schema() -> Any:
 
 def encode_postings(positions: dict[str, list[int]], fieldname: str) -> Postings:
     """What ``field.index(text)`` would give, from analysed positions: lets workers do the work."""
-    fmt = schema()[fieldname].format
-    boost = fmt.field_boost
-    return Postings(
-        (term.encode("utf-8"), len(plist), len(plist) * boost,
-         _encode_single(plist[0]) if len(plist) == 1 else fmt.encode(plist))
-        for term, plist in positions.items()
-    )
+    return Postings(positions, schema()[fieldname].format)
+
+
+def encode_positions(plist: list[int]) -> bytes:
+    """A term's positions as Whoosh's Positions format stores them."""
+    return _encode_single(plist[0]) if len(plist) == 1 else _POSITIONS.encode(plist)
+
+
+_POSITIONS = Positions()
 
 
 @lru_cache(maxsize=4096)
 def _encode_single(position: int) -> bytes:
     """Most terms occur once in an article: their encoded position list is worth reusing."""
-    return schema()["body_de"].format.encode([position])
+    return _POSITIONS.encode([position])
 
 
 def make_document(*, article_id: str, content_hash: str, source: str, lang: str, title: str,
