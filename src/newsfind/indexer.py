@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from . import store
@@ -254,7 +255,10 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
             problem(summary.message)
             report.skipped += 1
             return
+        # the worker's copies of strings this process holds already (scan, seen, files):
+        # interned, one copy each stays (at 100k articles ~30 MB less)
         article_id, content_hash, source, abs_path, leaders = summary
+        article_id, source, abs_path = intern(article_id), intern(source), intern(abs_path)
         if article_id in manifest.articles:
             writer.delete_by_term("id", article_id)  # the old version, in an existing segment
             if article_id not in relocated:
@@ -354,8 +358,9 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
     for done, item in enumerate(pending, start=1):
         if progress:
             progress(done, len(pending))
-        source = item.source
-        abs_path = os.path.abspath(source)
+        pending[done - 1] = None  # type: ignore[call-overload]  # done with: its strings go
+        source = intern(item.source)
+        abs_path = intern(os.path.abspath(source))
         stat = _stat(source)
         known = manifest.files.get(abs_path)
         if stat and known and known[0] == stat[0] and known[1] == stat[1] \
@@ -373,11 +378,12 @@ def _scan(pending: list[_Pending], manifest: store.Manifest, seen: dict[str, str
                 had_problems = True
                 whole_file_failed = whole_file_failed or (record.line is None and not ids)
                 continue
-            if not _claim(record.id, source, seen, problem):
+            article_id = intern(record.id)
+            if not _claim(article_id, source, seen, problem):
                 had_problems = True  # read again next run, so the warning repeats
                 continue
-            ids.append(record.id)
-            old = manifest.articles.get(record.id)
+            ids.append(article_id)
+            old = manifest.articles.get(article_id)
             if old and old[0] == record.hash:
                 report.unchanged += 1
                 old[2] = abs_path  # where it is now, for removals (a copied folder)
