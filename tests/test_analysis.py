@@ -376,9 +376,10 @@ def test_word_cache_stays_bounded_and_answers_alike(monkeypatch: pytest.MonkeyPa
     import newsfind.analysis as analysis
 
     expected = analysis.index_positions("Das Gipfeltreffen in Nara, Kohlebergwerk und Suedkorea", "de")
-    monkeypatch.setattr(analysis, "_WORD_CACHE", {})
+    monkeypatch.setattr(analysis, "_WORD_CACHES", {"de": {}, "en": {}})
     monkeypatch.setattr(analysis, "_WORD_CACHE_SIZE", 8)
     for i in range(200):
         analysis.index_positions(f"Wort{i} Meldung{i}", "de")
-        assert len(analysis._WORD_CACHE) <= 8
+        analysis.index_positions(f"word{i}", "en")
+        assert sum(map(len, analysis._WORD_CACHES.values())) <= 8
     assert analysis.index_positions("Das Gipfeltreffen in Nara, Kohlebergwerk und Suedkorea", "de") == expected
