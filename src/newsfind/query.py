@@ -12,6 +12,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -723,8 +724,9 @@ class FilterSets:
         return frozenset().union(*(self.term("leader", key) for key in keys))
 
     def combined(self, *, lang: str | None, since: str | None, until: str | None,
-                 places: Sequence[str], leaders: Sequence[str]) -> set[int] | None:
-        """The documents passing every filter, or None when there is no filter."""
+                 places: Sequence[str], leaders: Sequence[str]) -> AbstractSet[int] | None:
+        """The documents passing every filter, or None when there is no filter (not to be changed:
+        it may be a cached set)."""
         start, end = check_filter_values(lang, since, until)
         parts: list[Any] = []
         if lang:
@@ -735,6 +737,8 @@ class FilterSets:
         parts.extend(self.leader(name) for name in leaders if name.strip())
         if not parts:
             return None
+        if len(parts) == 1:
+            return parts[0]  # as it is: callers only read it (a date range's set is large)
         parts.sort(key=len)
         result = set(parts[0])
         for other in parts[1:]:
