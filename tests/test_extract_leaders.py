@@ -219,3 +219,27 @@ def test_a_possessive_ends_the_name() -> None:
 def test_a_kinship_noun_is_not_part_of_the_name() -> None:
     body = "Berater des Sultans; sein Halbbruder Haitham (geb. ebenfalls 1954), Minister für Kultur."
     assert extract_leaders("", body, "de") == ()
+
+
+def test_word_sieve_answers_the_same_across_its_reset() -> None:
+    """A sieve that clears itself when full must still pass the words it knew before."""
+    from newsfind.extract._text import WordSieve
+
+    sieve = WordSieve(lambda word: word.istitle(), limit=2)
+    assert sieve.passing(["Minister", "said", "Berlin"]) == {"Minister", "Berlin"}
+    # over the limit now: cleared while "Minister" and "Berlin" are words of this text too
+    assert sieve.passing(["Minister", "Berlin", "met", "in", "Rome"]) == {"Minister", "Berlin", "Rome"}
+    assert sieve.passing(["Minister", "Berlin"]) == {"Minister", "Berlin"}
+
+
+def test_leaders_do_not_depend_on_the_articles_analysed_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfind.extract import leaders
+    from newsfind.extract._text import WordSieve
+
+    monkeypatch.setattr(leaders, "_ROLE_SIEVE", WordSieve(leaders._may_end_role, limit=100))
+    text = ("Mr Brown also said he had agreed with the Italian finance minister Domenico Siniscalco "
+            "to push forward with plans.")
+    assert extract_leaders("Aid plans", text, "en") == ("Domenico Siniscalco",)
+    extract_leaders("Meldung", " ".join(f"Wort{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(120)), "en")
+    # the sieve is full: it clears itself in this call, which has a word it has not seen yet
+    assert extract_leaders("Aid plans unveiled", text, "en") == ("Domenico Siniscalco",)

@@ -62,6 +62,7 @@ class WordSieve:
             if len(self._passed) + len(self._failed) > self.limit:
                 self._passed.clear()
                 self._failed.clear()
+                unknown = distinct  # the words known before are this text's too
             for word in unknown:
                 (self._passed if self.test(word) else self._failed).add(word)
         return distinct & self._passed
