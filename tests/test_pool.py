@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh.writing import SegmentWriter
 
 from conftest import ARTICLES, CORPORA
@@ -89,3 +91,22 @@ def test_term_segment_writer_refuses_a_field_given_text_and_analysed_postings(tm
     with pytest.raises(ValueError, match="both text and analysed postings"):
         writer.add_document(id="b", lang="en", title_en="Seoul summit")
     writer.cancel()
+
+
+@given(st.binary(max_size=300), st.lists(st.tuples(st.sampled_from(["read", "readline", "seek", "tell"]),
+                                                  st.integers(-5, 320), st.sampled_from([0, 1, 2])), max_size=30))
+def test_view_stream_reads_like_bytesio(data: bytes, operations: list[tuple[str, int, int]]) -> None:
+    """store._ViewStream (a segment's memory map, read in place) answers as BytesIO would."""
+    from io import BytesIO
+
+    ours, reference = store._ViewStream(memoryview(data)), BytesIO(data)
+    for name, number, whence in operations:
+        if name == "seek":
+            target = number + (0 if whence == 0 else reference.tell() if whence == 1 else len(data))
+            if target < 0:
+                continue  # BytesIO refuses a negative position
+            assert ours.seek(number, whence) == reference.seek(number, whence)
+        elif name == "tell":
+            assert ours.tell() == reference.tell()
+        else:
+            assert getattr(ours, name)(number) == getattr(reference, name)(number)
