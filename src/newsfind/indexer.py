@@ -30,7 +30,10 @@ BULK_THRESHOLD = 200  # from this many, the lexicons are parsed whole before the
 # evenly between the workers; later ones larger, which keeps the queues' overhead small.
 FIRST_BATCH_SIZE = 16
 BATCH_SIZE = 128
-DOCS_PER_SEGMENT = 6_000  # a worker then writes its segment out and starts the next: flat memory
+# A worker then writes its segment out and starts the next. Its memory keeps the high-water
+# mark of the largest segment's postings (~55 MB at 5,000): the 100k build's tree PSS is
+# 575 MB with 5,000, 603 MB with 6,000; 20 segments instead of 18.
+DOCS_PER_SEGMENT = 5_000
 
 
 @dataclass

@@ -567,7 +567,7 @@ class ShardWriters:
     """
 
     def __init__(self, gen_dir: Path, count: int, handle: Any,
-                 docs_per_segment: int = 6_000) -> None:
+                 docs_per_segment: int = 5_000) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
