@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsfind import store
+from newsfind.articles import Article
 from newsfind.cli import app
 from newsfind.errors import IndexDamaged, IndexVersionMismatch
 from newsfind.indexer import check_index, index_paths
@@ -348,3 +349,20 @@ def test_workers_start_a_new_segment_after_their_share_and_nothing_is_lost(tmp_p
     assert not check_index(tmp_path / "idx", [folder]).drift
     with open_index(tmp_path / "idx") as news:
         assert news.search("Wien", limit=5).total == 50
+
+
+def test_batches_keep_each_language_apart_and_lose_nothing() -> None:
+    import newsfind.indexer as indexer
+
+    def article(i: int, lang: str | None, body: str = "") -> Article:
+        return Article(id=f"a{i}", title=f"T{i}", body=body, source=f"{i}.md", hash=str(i), lang=lang)
+
+    jobs = [(article(i, "de" if i % 3 else "en"), None) for i in range(40)]
+    jobs.append((article(40, None, "Die Regierung und der Kanzler"), None))  # no language given: guessed
+    jobs.append((article(41, None, "The minister and the head of state"), None))
+    batches = list(indexer._batches(iter(jobs), 4, 8, 16))
+    assert sorted(job[0].id for _, batch in batches for job in batch) == sorted(job[0].id for job in jobs)
+    for lane, batch in batches:
+        langs = {job[0].lang or ("de" if "Die" in job[0].body else "en") for job in batch}
+        assert langs == {indexer.LANGS[lane]}
+    assert all(len(batch) <= 8 for _, batch in batches)

@@ -16,6 +16,7 @@ from sys import intern
 from typing import Any
 
 from . import store
+from .analysis import LANGS
 from .articles import Article, SourceFile, find_article_files, load_file
 from .errors import BadArticle
 
@@ -274,12 +275,13 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
     workers = None
     if shards:
         _warm_up(bulk)  # load analysis data once, before forking: the workers share it
-        workers = store.ShardWriters(gen_dir, shards, _analysed, docs_per_segment=DOCS_PER_SEGMENT)
+        workers = store.ShardWriters(gen_dir, shards, _analysed, docs_per_segment=DOCS_PER_SEGMENT,
+                                     lanes=len(LANGS))
     writer = store.writer(ix)  # after the fork: workers must not inherit its lock
     try:
         if workers is not None:
-            for batch in _batches(jobs, FIRST_BATCH_SIZE, BATCH_SIZE, BULK_THRESHOLD):
-                for summaries in workers.submit(batch):
+            for lane, batch in _batches(jobs, FIRST_BATCH_SIZE, BATCH_SIZE, BULK_THRESHOLD):
+                for summaries in workers.submit(batch, lane):
                     for summary in summaries:
                         record(summary, writer)
             remaining, segments = workers.finish()
@@ -425,18 +427,34 @@ def _stat(path: str) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _batches(items: Iterator[Job], first: int, later: int, switch: int) -> Iterator[list[Job]]:
-    """Lists of ``first`` items while fewer than ``switch`` items were handed out, then of ``later``."""
-    batch: list[Job] = []
+def _batches(items: Iterator[Job], first: int, later: int, switch: int) -> Iterator[tuple[int, list[Job]]]:
+    """(lane, batch): the articles of each language in batches of their own (lane = the
+    language's place in LANGS), of ``first`` items while fewer than ``switch`` items were
+    handed out, then of ``later``."""
+    open_batches: list[list[Job]] = [[] for _ in LANGS]
     handed = 0
     for item in items:
+        lane = _lane(item[0])
+        batch = open_batches[lane]
         batch.append(item)
         if len(batch) >= (first if handed < switch else later):
             handed += len(batch)
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+            yield lane, batch
+            open_batches[lane] = []
+    for lane, batch in enumerate(open_batches):
+        if batch:
+            yield lane, batch
+
+
+def _lane(article: Article) -> int:
+    """Which language's workers an article goes to: the file's language, else a guess by
+    a few frequent words (str.count is fast; the worker detects the language properly)."""
+    if article.lang in LANGS:
+        return LANGS.index(article.lang)
+    text = f" {article.title} {article.body[:2000]} "
+    german = text.count(" der ") + text.count(" die ") + text.count(" und ")
+    english = text.count(" the ") + text.count(" and ") + text.count(" of ")
+    return LANGS.index("de" if german > english else "en")
 
 
 def _leader_names(manifest: store.Manifest) -> dict[str, str]:
