@@ -15,9 +15,9 @@ from typing import Any
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool, SegmentWriter
 
 from .store import Postings, encode_positions
-from whoosh.writing import PostingPool, SegmentWriter
 
 
 class BlockPostingPool(PostingPool):
@@ -75,7 +75,7 @@ class TermSegmentWriter(SegmentWriter):
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r} needs Whoosh's own writer (vectors or spelling)")
         # field -> term (str for analysed text, else bytes) -> (document numbers, weights, encoded values)
-        self._terms: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
+        self._terms: dict[str, dict[Any, tuple[array, array, list[bytes]]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # scorable field -> docnum -> length
 
     def add_document(self, **fields: Any) -> None:
@@ -180,7 +180,7 @@ def _quantised(length: int) -> int | None:
 _FLUSH_BYTES = 1 << 22  # postings are written to the file in pieces of about this size
 
 
-def _write_terms(writer: Any, terms: dict[bytes, tuple[array, array, list[bytes]]],
+def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]],
                  fixed_size: int | None, quantised: list[int] | None) -> None:
     """One field's terms in sorted order: the posting blocks and term infos that Whoosh's
     W3PostingsWriter and W3FieldWriter.finish_term write (same bytes and statistics), without
