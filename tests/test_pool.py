@@ -93,8 +93,8 @@ def test_term_segment_writer_refuses_a_field_given_text_and_analysed_postings(tm
     writer.cancel()
 
 
-@given(st.binary(max_size=300), st.lists(st.tuples(st.sampled_from(["read", "readline", "seek", "tell"]),
-                                                  st.integers(-5, 320), st.sampled_from([0, 1, 2])), max_size=30))
+@given(st.binary(max_size=700), st.lists(st.tuples(st.sampled_from(["read", "readline", "seek", "tell"]),
+                                                  st.integers(-5, 720), st.sampled_from([0, 1, 2])), max_size=30))
 def test_view_stream_reads_like_bytesio(data: bytes, operations: list[tuple[str, int, int]]) -> None:
     """store._ViewStream (a segment's memory map, read in place) answers as BytesIO would."""
     from io import BytesIO

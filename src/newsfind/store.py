@@ -443,13 +443,14 @@ class _ViewStream:
         return bytes(self._view[start:end])
 
     def readline(self, size: int | None = -1) -> bytes:  # pickle.load() wants it
-        view = self._view
+        view, start = self._view, self._position
         end = len(view)
-        for index in range(self._position, end):
-            if view[index] == 10:  # b"\n"
-                end = index + 1
+        for chunk_start in range(start, end, 256):  # lines in pickles are short
+            found = bytes(view[chunk_start:chunk_start + 256]).find(b"\n")
+            if found >= 0:
+                end = chunk_start + found + 1
                 break
-        return self.read(end - self._position if size is None or size < 0 else min(size, end - self._position))
+        return self.read(end - start if size is None or size < 0 else min(size, end - start))
 
     def seek(self, offset: int, whence: int = 0) -> int:
         base = 0 if whence == 0 else self._position if whence == 1 else len(self._view)
