@@ -123,8 +123,9 @@ def _collector_paused(pause: bool = True) -> Iterator[None]:
     thousands of objects that live to the end, which the collector would otherwise scan again
     and again (~6 ms a search); an index run adds its manifest and the analysis caches (0.2 s
     of a 1.8 s run adding 100 articles to 10,000). Reference counting frees everything else
-    as usual: analysing 4,500 articles left 15 objects in cycles. Afterwards the objects made meanwhile join the oldest generation (freeze, then
-    unfreeze) rather than being scanned all at once, and collection resumes."""
+    as usual: analysing 4,500 articles left 15 objects in cycles. Afterwards the objects made
+    meanwhile join the oldest generation (freeze, then unfreeze) rather than being scanned all
+    at once, and collection resumes."""
     import gc
 
     if not pause or not gc.isenabled() or gc.get_freeze_count():

@@ -373,9 +373,6 @@ class _Within:
             return None
         return cls(docs if isinstance(docs, (set, frozenset, dict)) else set(docs), leaves)
 
-    def __contains__(self, docnum: int) -> bool:
-        return docnum in self.docs
-
     def bounds(self, index: int) -> tuple[int, int]:
         """The global document numbers of one segment: [low, high)."""
         return self._bounds[index]

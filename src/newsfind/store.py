@@ -573,8 +573,8 @@ class ShardWriters:
     ~205 MB), and no worker idles while another lane has work.
     """
 
-    def __init__(self, gen_dir: Path, count: int, handle: Any,
-                 docs_per_segment: int = 5_000, lanes: int = 1) -> None:
+    def __init__(self, gen_dir: Path, count: int, handle: Any, *, docs_per_segment: int,
+                 lanes: int = 1) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
