@@ -72,6 +72,36 @@ def test_other_format_version_asks_for_rebuild(built: Path) -> None:
     assert code == 1 and "newsfind index --rebuild" in err and len(err.strip().splitlines()) == 1
 
 
+def test_format_2_index_is_read_and_a_write_makes_it_format_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Format 2 wrote every posting block as Whoosh's tuples; format 3 packs blocks of
+    _pool._PACKED_MIN postings and more. Both give the same hits and scores."""
+    import newsfind._pool as pool
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(60):  # 'Gipfel' in 60 documents: blocks of 60 postings
+        (folder / f"a{i:02d}.txt").write_text(
+            f"Gipfel {i}\nDer Gipfel in Seoul{' und Tokio' * (i % 3)} am {i % 28 + 1}. Mai 2024.", encoding="utf-8")
+    packed = tmp_path / "packed"
+    index_paths([folder], packed)
+    monkeypatch.setattr(pool, "_PACKED_MIN", 10**9)
+    old = tmp_path / "old"
+    index_paths([folder], old)
+    (store.live_generation(old) / store.FORMAT_FILE).write_text(json.dumps({"format": 2}), encoding="utf-8")
+
+    def hits(index: Path, text: str) -> list[tuple[str, float]]:
+        with open_index(index) as news:
+            return [(hit.id, round(hit.score, 9)) for hit in news.search(text, limit=None).hits]
+
+    for text in ("Gipfel", "Tokio", '"Gipfel in Seoul"', "Seoul AND Tokio"):
+        assert hits(old, text) == hits(packed, text) and hits(old, text)
+    monkeypatch.undo()
+    (folder / "new.txt").write_text("Neu\nEin Gipfel in Wien.", encoding="utf-8")
+    assert index_paths([folder], old).added == 1
+    assert json.loads((store.live_generation(old) / store.FORMAT_FILE).read_text())["format"] == store.FORMAT_VERSION == 3
+    assert len(hits(old, "Gipfel")) == 61
+
+
 @pytest.mark.parametrize("damage", ["delete-segment", "truncate-segment", "delete-generation"])
 def test_damaged_index_gives_a_clear_error(built: Path, damage: str) -> None:
     gen = store.live_generation(built)

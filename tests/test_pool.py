@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
+from io import BytesIO
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,47 @@ def test_term_segment_writer_refuses_a_field_given_text_and_analysed_postings(tm
     with pytest.raises(ValueError, match="both text and analysed postings"):
         writer.add_document(id="b", lang="en", title_en="Seoul summit")
     writer.cancel()
+
+
+@given(st.lists(st.binary(min_size=1, max_size=40), max_size=200))
+def test_packed_values_are_the_sequence_they_pack(values: list[bytes]) -> None:
+    import pickle
+
+    from newsfind._packed import PackedValues
+
+    packed = pickle.loads(pickle.dumps(PackedValues.of(values), 5))
+    assert len(packed) == len(values) and list(packed) == values
+    assert [packed[i] for i in range(len(values))] == values
+    assert [packed[-i] for i in range(1, len(values) + 1)] == [values[-i] for i in range(1, len(values) + 1)]
+    with pytest.raises(IndexError):
+        packed[len(values)]
+
+
+def test_full_blocks_are_packed_short_ones_are_whoosh_tuples(tmp_path: Path) -> None:
+    import pickle
+
+    from newsfind._packed import PackedValues
+
+    documents = [store.make_document(article_id=f"a{i}", content_hash="h", source="s", lang="de",
+                                     title="Gipfel", body=f"Gipfel in Seoul {i}", date_iso=None,
+                                     place_keys=(), leader_keys=(), stored={}) for i in range(20)]
+    reader = _segment(tmp_path / "ix", TermSegmentWriter, documents)
+    kinds = {}
+    for word in ("gipfel", "3"):
+        info = reader.term_info("body_de", word)
+        offset, length = info.extent()
+        raw = reader._terms._postfile.get(offset, length[0] if isinstance(length, tuple) else length)
+        view = BytesIO(raw[8:])
+        count, *_rest, compression, _low, _high = pickle.load(view)
+        data = raw[8 + view.tell():]
+        values = pickle.loads(zlib.decompress(data) if compression else data)[2]
+        kinds[word] = (count, type(values))
+    assert kinds == {"gipfel": (20, PackedValues), "3": (1, tuple)}
+    matcher, read = reader.postings("body_de", "gipfel"), []
+    while matcher.is_active():  # Whoosh's own reader
+        read.append((matcher.id(), matcher.value_as("positions")))
+        matcher.next()
+    assert read == [(i, [0]) for i in range(20)]
 
 
 @given(st.binary(max_size=700), st.lists(st.tuples(st.sampled_from(["read", "readline", "seek", "tell"]),

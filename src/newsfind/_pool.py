@@ -17,6 +17,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
+from ._packed import PackedValues
 from .store import Postings, encode_positions
 
 
@@ -177,13 +178,17 @@ def _quantised(length: int) -> int | None:
     return byte_to_length(byte) if byte else None
 
 
-_FLUSH_BYTES = 1 << 22  # postings are written to the file in pieces of about this size
+_FLUSH_BYTES = 1 << 22
+# From this many postings, a block holds arrays and packed values (see _packed), which read
+# back faster; below it Whoosh's tuples are smaller and as fast.
+_PACKED_MIN = 16  # postings are written to the file in pieces of about this size
 
 
 def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]],
                  fixed_size: int | None, quantised: list[int] | None) -> None:
     """One field's terms in sorted order: the posting blocks and term infos that Whoosh's
-    W3PostingsWriter and W3FieldWriter.finish_term write (same bytes and statistics), without
+    W3PostingsWriter and W3FieldWriter.finish_term write (same postings and statistics; a
+    block of _PACKED_MIN postings or more with arrays and PackedValues in it), without
     their per-posting and per-term calls (and the file position kept here, where the
     writer asks the file for it: a system call, four per term)."""
     postings = writer._postwriter
@@ -222,8 +227,12 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
                 min_length = min(min_length, low)
             max_length = max(max_length, high)
             max_weight = max(max_weight, block_max_weight)
-            data = dumps((_deltas(ids), _mini_weights(block_weights),
-                          _mini_values(values[first:end], fixed_size)), 2)
+            if end - first >= _PACKED_MIN and (fixed_size is None or fixed_size < 0):
+                data = dumps((_delta_array(ids), _mini_weights(block_weights, block_weights),
+                              PackedValues.of([value for value in values[first:end] if value])), 5)
+            else:
+                data = dumps((_deltas(ids), _mini_weights(block_weights),
+                              _mini_values(values[first:end], fixed_size)), 2)
             level = compression if len(data) >= COMPRESSION_MIN_SIZE else 0
             if level:
                 data = zlib.compress(data, level)
@@ -247,13 +256,19 @@ def _deltas(ids: array) -> tuple[int, ...]:
     return tuple(map(sub, ids, chain((0,), ids)))
 
 
-def _mini_weights(weights: array) -> Any:
+def _delta_array(ids: array) -> array:
+    return array("I", map(sub, ids, chain((0,), ids)))
+
+
+def _mini_weights(weights: array, varied: Any = None) -> Any:
+    """None when all are 1.0, the one weight when all are equal, else ``varied`` (Whoosh's
+    tuple when not given)."""
     first = weights[0]
     if first == 1.0 and weights.count(first) == len(weights):
         return None
     if weights.count(first) == len(weights):
         return first
-    return tuple(weights)
+    return tuple(weights) if varied is None else varied
 
 
 def _mini_values(values: list[bytes], fixed_size: int | None) -> Any:

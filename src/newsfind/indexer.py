@@ -315,6 +315,8 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
             manifest.leader_names = _leader_names(manifest)
             manifest.generation = writer.generation
             store.write_manifest(gen_dir, manifest)  # before the commit: see write_manifest
+            if not fresh:
+                store.write_format(gen_dir)  # its new segments may be of this version's format
             store.commit(writer, segments, merge=not fresh)
         else:
             writer.cancel()

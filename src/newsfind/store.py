@@ -32,7 +32,8 @@ from whoosh.formats import Positions
 from .analysis import LANGS, index_positions, index_tokens, query_tokens
 from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
 
-FORMAT_VERSION = 2  # 2: content hashes no longer cover id and path
+FORMAT_VERSION = 3  # 2: content hashes no longer cover id and path; 3: packed posting blocks
+READABLE_FORMATS = (2, 3)  # 3's reader reads 2's blocks; a write makes an index 3
 CURRENT = "CURRENT"
 LOCK = ".lock"
 FORMAT_FILE = "FORMAT"
@@ -279,9 +280,10 @@ def check_format(gen_dir: Path, index_dir: Path) -> None:
         raise IndexDamaged(f"index at {index_dir} is damaged (no {FORMAT_FILE}); run `newsfind index --rebuild`") from None
     except (ValueError, KeyError, TypeError):
         raise IndexDamaged(f"index at {index_dir} is damaged (bad {FORMAT_FILE}); run `newsfind index --rebuild`") from None
-    if version != FORMAT_VERSION:
+    if version not in READABLE_FORMATS:
         raise IndexVersionMismatch(
-            f"index at {index_dir} has format {version}, this newsfind reads format {FORMAT_VERSION}; "
+            f"index at {index_dir} has format {version}, this newsfind reads formats "
+            f"{', '.join(map(str, READABLE_FORMATS))}; "
             "run `newsfind index --rebuild`")
 
 
