@@ -192,3 +192,12 @@ def test_article_a_before_a_place_is_no_initial() -> None:
 def test_town_names_that_are_words_at_sentence_start_are_not_places(sentence: str) -> None:
     lang = "en" if sentence.split()[0] in {"Nice", "Mobile", "Reading", "Bath"} else "de"
     assert extract_places("Bericht", sentence, lang) == ()
+
+
+@given(st.text(alphabet=st.sampled_from("abcdeinrstxyzABCDENRSTXYZÄÖÜäöüß .,-1\n"), max_size=200))
+def test_is_caps_is_the_80_percent_rule(text: str) -> None:
+    """Its shortcuts (counts of frequent lower-case letters) never change the answer."""
+    from newsfind.extract._text import is_caps
+
+    letters = [c for c in text if c.isalpha()]
+    assert is_caps(text) == (bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters))
