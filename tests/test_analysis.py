@@ -344,6 +344,18 @@ def test_index_tokens_of_any_text_are_well_formed(text: str, lang: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
+@given(text=st.lists(st.sampled_from(["Jae-myung", "Lee", "Korea", "Koreas", "13.01.2026", "_", "’s", "Kohlebergwerk",
+                                        "Gipfel-Treffen", "der", "Der", "3,5", "-", "Nord-Süd-Dialog", "O'Brien", "x"]),
+                     max_size=30).map(" ".join) | _TEXT, lang=st.sampled_from(LANGS))
+def test_index_positions_are_index_tokens_by_term(text: str, lang: str) -> None:
+    expected: dict[str, list[int]] = {}
+    for term, position, _start, _end in index_tokens(text, lang):
+        expected.setdefault(term, []).append(position)
+    from newsfind.analysis import index_positions
+
+    assert index_positions(text, lang) == expected
+
+
 @given(
     parts=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=1, max_size=10), min_size=2, max_size=4),
     lang=st.sampled_from(LANGS),
