@@ -95,6 +95,14 @@ def test_term_segment_writer_refuses_a_field_given_text_and_analysed_postings(tm
     writer.cancel()
 
 
+@given(st.lists(st.integers(0, 70_000), min_size=1, max_size=300, unique=True))
+def test_positions_are_encoded_as_whoosh_encodes_them(positions: list[int]) -> None:
+    from whoosh.formats import Positions
+
+    positions.sort()
+    assert store.encode_positions(positions) == Positions().encode(positions)
+
+
 @given(st.lists(st.binary(min_size=1, max_size=40), max_size=200))
 def test_packed_values_are_the_sequence_they_pack(values: list[bytes]) -> None:
     import pickle

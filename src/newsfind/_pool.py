@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import marshal
 import zlib
-from hashlib import md5
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from hashlib import md5
 from itertools import chain
 from operator import sub
 from pickle import dumps
