@@ -182,6 +182,7 @@ def _quantised(length: int) -> int | None:
 
 
 _FLUSH_BYTES = 1 << 22  # postings are written to the file in pieces of about this size
+_FLUSH_TERMS = 8192  # or of this many terms (their term table records wait with them)
 # From this many postings, a block holds arrays and packed values (see _packed), which read
 # back faster; below it Whoosh's tuples are smaller and as fast.
 _PACKED_MIN = 16
@@ -270,7 +271,7 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
             False, total_weight, count, 0 if min_length is None else _length_byte(min_length),
             _length_byte(max_length), max_weight, docnums[0], docnums[-1],
         ) + pack_long(start) + pack_int(offset - start)))
-        if pending >= _FLUSH_BYTES:
+        if pending >= _FLUSH_BYTES or len(entries) >= _FLUSH_TERMS:
             postfile.write(b"".join(chunks))
             _add_to_term_table(tindex, entries)
             chunks, entries, pending = [], [], 0
