@@ -181,7 +181,7 @@ def _quantised(length: int) -> int | None:
     return byte_to_length(byte) if byte else None
 
 
-_FLUSH_BYTES = 1 << 22  # postings are written to the file in pieces of about this size
+_FLUSH_BYTES = 1 << 20  # postings are written to the file in pieces of about this size
 _FLUSH_TERMS = 8192  # or of this many terms (their term table records wait with them)
 # From this many postings, a block holds arrays and packed values (see _packed), which read
 # back faster; below it Whoosh's tuples are smaller and as fast.
