@@ -105,3 +105,39 @@ def test_filters_narrow_word_queries_and_their_totals(shipped_index: Path) -> No
     assert narrowed.total == len(narrowed.hits) == 3 < plain.total
     assert all("Sanae Takaichi" in hit.leaders for hit in narrowed.hits)
     assert nothing.total == 0 and nothing.hits == []
+
+
+def test_date_ranges_match_the_dated_articles_only(tmp_path: Path) -> None:
+    """A date filter is a DayRange (scored by each candidate's day, its set made only when
+    asked): the same articles as the dates say, with and without another filter."""
+    from datetime import date, timedelta
+
+    from newsfind.scoring import DayRange
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    dates: dict[str, date | None] = {}
+    for i in range(40):
+        day = None if i % 7 == 0 else date(2024, 1, 1) + timedelta(days=11 * i)
+        dates[f"a{i:02d}"] = day
+        front = f"id: a{i:02d}\ntitle: Gipfel {i}\n" + (f"date: {day.isoformat()}\n" if day else "")
+        city = "Seoul" if i % 2 else "Tokio"
+        (folder / f"a{i:02d}.md").write_text(f"---\n{front}---\nDer Gipfel in {city} endete ohne Einigung.\n",
+                                               encoding="utf-8")
+    index = tmp_path / "index"
+    index_paths([folder], index)
+    with open_index(index) as news:
+        for since, until in (("2024-02-01", "2024-06-30"), (None, "2024-03-31"), ("2025-01-01", None),
+                             ("2024-04-10", "2024-04-10"), ("2030", None)):
+            low = date.fromisoformat(since if since and len(since) == 10 else f"{since or '0001'}-01-01")
+            high = date.fromisoformat(until) if until else date.max
+            expected = {i for i, day in dates.items() if day and low <= day <= high}
+            found = {hit.id for hit in news.search("Gipfel", since=since, until=until, limit=None).hits}
+            assert found == expected
+            in_seoul = {hit.id for hit in news.search("Gipfel", since=since, until=until, places=("Seoul",),
+                                                      limit=None).hits}
+            assert in_seoul == {i for i in expected if int(i[1:]) % 2}
+            dated = news.filters.days(low.toordinal() if since else None, high.toordinal() if until else None)
+            assert isinstance(dated, DayRange) and len(dated) == len(expected) == len(set(dated))
+            column = news.filters.day_column()
+            assert {d for d in range(len(column)) if d in dated} == set(dated)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+import sys
 import time
 import unicodedata
 from collections import Counter
@@ -38,7 +39,7 @@ from .analysis import (
     word_occurrences,
 )
 from .errors import BadDate, QuerySyntax, UnknownArticle, UsageError
-from .scoring import Evaluator, Scores
+from .scoring import DayRange, Evaluator, Scores
 
 
 def _defer_whoosh_highlight() -> None:
@@ -700,10 +701,8 @@ class FilterSets:
             self._terms[key] = docs
         return docs
 
-    def days(self, start: int | None, end: int | None) -> set[int]:
+    def days(self, start: int | None, end: int | None) -> DayRange:
         """Articles dated within [start, end] (day numbers); undated ones never match."""
-        import bisect
-
         if self._days is None:
             column = self.day_column()
             dated = sorted(compress(range(len(column)), column), key=column.__getitem__)
@@ -711,7 +710,8 @@ class FilterSets:
         days, docnums = self._days
         low = bisect.bisect_left(days, start) if start is not None else 0
         high = bisect.bisect_right(days, end) if end is not None else len(days)
-        return set(docnums[low:high])
+        return DayRange(self.day_column(), 1 if start is None else start, sys.maxsize if end is None else end,
+                        lambda: docnums[low:high], high - low)
 
     def day_column(self) -> list[int]:
         """Each document's day number (0: undated), by document number."""
@@ -742,7 +742,7 @@ class FilterSets:
         parts.sort(key=len)
         result = set(parts[0])
         for other in parts[1:]:
-            result.intersection_update(other)
+            result.intersection_update(other.docs if isinstance(other, DayRange) else other)
         return result
 
 

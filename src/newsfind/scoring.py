@@ -16,7 +16,8 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from itertools import accumulate, repeat
 from typing import Any
 
@@ -205,6 +206,10 @@ class Evaluator:
                 scores.update(zip(
                     [offset + d for d in ids] if offset else ids,
                     [idf * ((w * k1p) / (w + norms[lengths[d]])) * boost for d, w in zip(ids, weights)]))
+            elif type(within.docs) is DayRange:  # a date filter: each candidate's day tested
+                days, first, last = within.docs.column, within.docs.first, within.docs.last
+                scores.update({offset + d: idf * ((w * k1p) / (w + norms[lengths[d]])) * boost
+                               for d, w in zip(ids, weights) if first <= days[offset + d] <= last})
             else:  # a filter: only its documents are scored
                 docs = within.docs
                 scores.update({offset + d: idf * ((w * k1p) / (w + norms[lengths[d]])) * boost
@@ -356,6 +361,36 @@ def _read_postings(postfile: Any, offset: int, length: int, values: bool = False
         previous_max = max_id
 
 
+class DayRange(AbstractSet[int]):
+    """The documents dated within [first, last] (day numbers; undated ones, day 0, never):
+    a set that is made only when something asks for its members. Scoring tests each
+    candidate's day in ``column`` instead; making the set of a range of months would cost
+    about as much as scoring a query."""
+
+    def __init__(self, column: list[int], first: int, last: int, members: Callable[[], list[int]], count: int) -> None:
+        self.column = column  # day number by document number
+        self.first, self.last = max(first, 1), last
+        self._members = members  # the documents in the range, when asked for
+        self._count = count
+        self._docs: frozenset[int] | None = None
+
+    @property
+    def docs(self) -> frozenset[int]:
+        if self._docs is None:
+            self._docs = frozenset(self._members())
+        return self._docs
+
+    def __contains__(self, docnum: object) -> bool:
+        return isinstance(docnum, int) and 0 <= docnum < len(self.column) \
+            and self.first <= self.column[docnum] <= self.last
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.docs)
+
+    def __len__(self) -> int:
+        return self._count
+
+
 class _Within:
     """The documents an evaluation is restricted to: global numbers, and per segment the
     sorted local ones (made when first asked for)."""
@@ -371,7 +406,7 @@ class _Within:
     def of(cls, docs: Iterable[int] | None, leaves: list[tuple[Any, int]]) -> _Within | None:
         if docs is None:
             return None
-        return cls(docs if isinstance(docs, (set, frozenset, dict)) else set(docs), leaves)
+        return cls(docs if isinstance(docs, (set, frozenset, dict, DayRange)) else set(docs), leaves)
 
     def bounds(self, index: int) -> tuple[int, int]:
         """The global document numbers of one segment: [low, high)."""
