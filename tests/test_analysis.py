@@ -344,6 +344,13 @@ def test_index_tokens_of_any_text_are_well_formed(text: str, lang: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
+@given(text=_TEXT | st.text(alphabet=st.sampled_from(list("ab1_-–'’.,;:!?\"()«»„“…/*$ \n\t\xa0\u0301ß")), max_size=60))
+def test_surface_word_set_is_the_set_of_surface_words(text: str) -> None:
+    from newsfind.analysis import surface_word_set, surface_word_texts
+
+    assert surface_word_set(text) == set(surface_word_texts(text))
+
+
 @given(text=st.lists(st.sampled_from(["Jae-myung", "Lee", "Korea", "Koreas", "13.01.2026", "_", "’s", "Kohlebergwerk",
                                         "Gipfel-Treffen", "der", "Der", "3,5", "-", "Nord-Süd-Dialog", "O'Brien", "x"]),
                      max_size=30).map(" ".join) | _TEXT, lang=st.sampled_from(LANGS))

@@ -34,7 +34,7 @@ from .analysis import (
     phrase_tokens,
     query_tokens,
     query_word_parts,
-    surface_word_texts,
+    surface_word_set,
     translations,
     word_occurrences,
 )
@@ -784,7 +784,7 @@ class Highlighter:
         """Character spans of the matching words, merged where they touch."""
         if not self.terms or not text:
             return []
-        words = set(surface_word_texts(text))
+        words = surface_word_set(text)
         new = words - self._seen
         if new:
             self._judge(list(new))

@@ -369,6 +369,27 @@ def surface_word_texts(text: str) -> list[str]:
     return _SURFACE.findall(_surface_text(text))
 
 
+def surface_word_set(text: str) -> set[str]:
+    """``set(surface_word_texts(text))``, found faster: words never hold whitespace, so each
+    distinct whitespace-separated token is a word as it is (letters and digits only), or
+    once the punctuation around it is stripped, or else it is tokenised on its own."""
+    words: set[str] = set()
+    for token in set(text.split()):
+        if token.isalnum():
+            words.add(token)
+            continue
+        stripped = token.strip(_EDGE_PUNCTUATION)
+        if stripped.isalnum():
+            words.add(stripped)
+        elif stripped:
+            words.update(_SURFACE.findall(_surface_text(stripped)))
+    return words
+
+
+# characters that are never part of a word (nor of a date or decimal), so may be cut from
+# a token's ends: what usually stands around a word
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}«»„“”‚‘’‹›…-‐‑–—/*"
+
 _SPACES = " \n\t\r"
 
 
@@ -429,6 +450,7 @@ __all__ = [
     "query_word_parts",
     "query_words",
     "surface_words",
+    "surface_word_set",
     "surface_word_texts",
     "word_occurrences",
     "QueryWord",
