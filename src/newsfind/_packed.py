@@ -1,5 +1,5 @@
-"""The values of a posting block in one piece (a module of its own and without imports:
-unpickling a block imports it, in searches too).
+"""The values of a posting block in one piece (a module of its own, importing only from the
+standard library: unpickling a block imports it, in searches too).
 
 Whoosh pickles a block's values (encoded positions) as a tuple of bytes, one object per
 posting to make when a block is read, even by a query that only scores. A full block of
