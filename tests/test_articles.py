@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,27 @@ def test_symlink_loop_is_walked_once(tmp_path: Path) -> None:
     (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
     files = list(find_article_files([tmp_path]))
     assert [f.rel for f in files] == ["sub/a.txt"]
+
+
+@pytest.mark.parametrize("spelling", ["{root}", "{root}/", "./{rel}", "{rel}//", "{root}/sub/..", "."])
+def test_article_file_paths_are_the_paths_path_objects_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            spelling: str) -> None:
+    """The indexer takes paths as strings (no Path per file); they must be what
+    ``Path(folder) / name`` gives, or a run would see every article as moved."""
+    from newsfind.articles import article_file_paths
+
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    for name in ("a.txt", "sub/b.md", "sub/c.jsonl"):
+        (tmp_path / "in" / name).write_text("T\nbody", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "in" if spelling == "." else tmp_path)
+    root = Path(spelling.format(root=tmp_path / "in", rel="in"))
+    found = list(article_file_paths([root]))
+    assert [rel for _path, rel in found] == ["a.txt", "sub/b.md", "sub/c.jsonl"]
+    old_way = []
+    for dirpath, _dirs, names in os.walk(root):
+        old_way += [str(Path(dirpath) / name) for name in names]
+    assert sorted(path for path, _rel in found) == sorted(old_way)
+    assert [str(f.path) for f in find_article_files([root])] == [path for path, _rel in found]
 
 
 def test_directory_named_like_an_article_is_walked_not_read(tmp_path: Path) -> None:

@@ -294,14 +294,14 @@ def test_file_vanishing_during_the_run_is_reported(articles_copy: Path, tmp_path
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import newsfind.indexer as indexer
 
-    real_find = indexer.find_article_files
+    real_find = indexer.article_file_paths
 
     def find_then_delete(*args: object, **kwargs: object) -> object:
         found = list(real_find(*args, **kwargs))  # type: ignore[arg-type]
         (articles_copy / "002_8c1c7c0524206cdf.txt").unlink()
         return iter(found)
 
-    monkeypatch.setattr(indexer, "find_article_files", find_then_delete)
+    monkeypatch.setattr(indexer, "article_file_paths", find_then_delete)
     report = index_paths([articles_copy], tmp_path / "idx")
     assert report.added == 4 and report.skipped == 1 and "vanished" in report.problems[0]
 

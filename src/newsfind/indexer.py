@@ -17,7 +17,7 @@ from typing import Any
 
 from . import store
 from .analysis import LANGS
-from .articles import Article, SourceFile, find_article_files, load_file
+from .articles import Article, SourceFile, article_file_paths, find_article_files, load_file
 from .errors import BadArticle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
@@ -229,7 +229,7 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
         notice(f"warning: {message}")
 
     roots = [os.path.abspath(p) for p in paths]
-    pending = [_Pending(str(f.path), f.rel) for f in find_article_files(paths, notice)]
+    pending = [_Pending(path, rel) for path, rel in article_file_paths(paths, notice)]
     seen: dict[str, str] = {}  # id -> source that won it this run
     files: dict[str, list[Any]] = {}
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
