@@ -99,3 +99,21 @@ def test_parse_date_returns_none_or_a_valid_iso_date(text: str) -> None:
 def test_parse_date_round_trips_every_valid_date(day: datetime.date) -> None:
     assert parse_date(day.isoformat()) == day.isoformat()
     assert parse_date(f"{day.day}.{day.month}.{day.year}") == day.isoformat()
+
+
+def test_what_an_article_gives_is_not_extracted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """find_metadata looks in the text only for what the file does not give: the date given,
+    extract_date does not run; the places and leaders are still found."""
+    from newsfind import indexer
+    from newsfind.articles import Article
+    from newsfind.extract import dates
+
+    title = "Lee Jae-myung trifft Takaichi in Tokio"
+    body = "Präsident Lee Jae-myung reiste am 13. Januar 2026 nach Tokio."
+    assert extract_metadata(title, body, "de", date=False).date is None
+    assert extract_metadata(title, body, "de", places=False, leaders=False).date == "2026-01-13"
+    monkeypatch.setattr(dates, "extract_date", lambda *_: pytest.fail("date extracted although given"))
+    found = indexer.find_metadata(Article(id="a", title=title, body=body, source="a.md", hash="0",
+                                          lang="de", date="2026-01-14"))
+    assert found.date == "2026-01-14" and found.origin["date"] == "file"
+    assert "Tokyo" in found.places and found.leaders

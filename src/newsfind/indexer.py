@@ -94,8 +94,8 @@ def find_metadata(article: Article) -> Findings:
     from .extract import extract_metadata
 
     lang = article.lang or detect_language(f"{article.title}\n{article.body[:2000]}")
-    needs_extraction = article.date is None or article.places is None or article.leaders is None
-    extracted = extract_metadata(article.title, article.body, lang) if needs_extraction else None
+    wanted = {"date": article.date is None, "places": article.places is None, "leaders": article.leaders is None}
+    extracted = extract_metadata(article.title, article.body, lang, **wanted) if any(wanted.values()) else None
     date_iso = article.date if article.date is not None else (extracted.date if extracted else None)
     places = canonical_places(article.places) if article.places is not None else list(extracted.places)
     leaders = list(article.leaders) if article.leaders is not None else list(extracted.leaders)

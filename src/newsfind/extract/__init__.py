@@ -30,15 +30,19 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def extract_metadata(title: str, body: str, lang: str) -> Metadata:
-    """Date, places and leaders of one article (lang "de" or "en")."""
-    from newsfind.extract import dates, leaders, places
+def extract_metadata(title: str, body: str, lang: str, *, date: bool = True, places: bool = True,
+                     leaders: bool = True) -> Metadata:
+    """Date, places and leaders of one article (lang "de" or "en"). What is switched off (an
+    article that gives it) is not looked for and comes back empty: None, ()."""
+    from newsfind.extract import dates
+    from newsfind.extract import leaders as leader_names
+    from newsfind.extract import places as place_names
     from newsfind.extract._metadata import Metadata
 
     return Metadata(
-        date=dates.extract_date(title, body),
-        places=places.extract_places(title, body, lang),
-        leaders=leaders.extract_leaders(title, body, lang),
+        date=dates.extract_date(title, body) if date else None,
+        places=place_names.extract_places(title, body, lang) if places else (),
+        leaders=leader_names.extract_leaders(title, body, lang) if leaders else (),
     )
 
 
