@@ -52,7 +52,8 @@ def _contents(reader: Any) -> dict[str, Any]:
         matcher = reader.postings(fieldname, text)
         items = []
         while matcher.is_active():
-            items.append((matcher.id(), matcher.weight(), matcher.value()))
+            # a posting without a value reads as None from a block, "" from an inlined one
+            items.append((matcher.id(), matcher.weight(), matcher.value() or None))
             matcher.next()
         postings[(fieldname, text)] = (info.doc_frequency(), info.weight(), info.min_length(),
                                        info.max_length(), info.max_weight(), items)
@@ -70,11 +71,17 @@ def _contents(reader: Any) -> dict[str, Any]:
 @pytest.mark.skipif(not (CORPORA / "news-de.jsonl.gz").exists(), reason="shared corpora not available")
 def test_term_segment_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
     documents = [indexer._analysed((article, None))[0] for article in _articles()]
-    ours = _contents(_segment(tmp_path / "ours", TermSegmentWriter, documents))
+    reader = _segment(tmp_path / "ours", TermSegmentWriter, documents)
+    ours = _contents(reader)
     whoosh = _contents(_segment(tmp_path / "whoosh", SegmentWriter, documents))
     assert len(ours["postings"]) > 10_000 and len(ours["stored"]) == len(documents)
     assert ours["postings"].keys() == whoosh["postings"].keys()
     assert ours == whoosh
+    # terms of one posting (most) keep it in their term info
+    singles = [key for key, (df, *_rest) in ours["postings"].items() if df == 1]
+    assert len(singles) > len(ours["postings"]) / 2
+    inlined = {key for key in ours["postings"] if reader.term_info(*key).is_inlined()}
+    assert inlined == set(singles)
 
 
 def test_term_segment_writer_refuses_fields_it_cannot_write(tmp_path: Path) -> None:
@@ -117,17 +124,17 @@ def test_packed_values_are_the_sequence_they_pack(values: list[bytes]) -> None:
         packed[len(values)]
 
 
-def test_full_blocks_are_packed_short_ones_are_whoosh_tuples(tmp_path: Path) -> None:
+def test_full_blocks_are_packed_short_ones_are_whoosh_tuples_single_postings_inlined(tmp_path: Path) -> None:
     import pickle
 
     from newsfind._packed import PackedValues
 
     documents = [store.make_document(article_id=f"a{i}", content_hash="h", source="s", lang="de",
-                                     title="Gipfel", body=f"Gipfel in Seoul {i}", date_iso=None,
-                                     place_keys=(), leader_keys=(), stored={}) for i in range(20)]
+                                     title="Gipfel", body=f"Gipfel in Seoul {i}" + (" Tokio" if i < 3 else ""),
+                                     date_iso=None, place_keys=(), leader_keys=(), stored={}) for i in range(20)]
     reader = _segment(tmp_path / "ix", TermSegmentWriter, documents)
     kinds = {}
-    for word in ("gipfel", "3"):
+    for word in ("gipfel", "tokio"):
         info = reader.term_info("body_de", word)
         offset, length = info.extent()
         raw = reader._terms._postfile.get(offset, length[0] if isinstance(length, tuple) else length)
@@ -136,12 +143,16 @@ def test_full_blocks_are_packed_short_ones_are_whoosh_tuples(tmp_path: Path) -> 
         data = raw[8 + view.tell():]
         values = pickle.loads(zlib.decompress(data) if compression else data)[2]
         kinds[word] = (count, type(values))
-    assert kinds == {"gipfel": (20, PackedValues), "3": (1, tuple)}
-    matcher, read = reader.postings("body_de", "gipfel"), []
-    while matcher.is_active():  # Whoosh's own reader
-        read.append((matcher.id(), matcher.value_as("positions")))
-        matcher.next()
-    assert read == [(i, [0]) for i in range(20)]
+    assert kinds == {"gipfel": (20, PackedValues), "tokio": (3, tuple)}
+    single = reader.term_info("body_de", "3")
+    assert single.is_inlined() and single.inlined_postings()[:2] == ((3,), (1.0,))
+    for word, expected in (("gipfel", [(i, [0]) for i in range(20)]), ("tokio", [(i, [4]) for i in range(3)]),
+                           ("3", [(3, [3])])):
+        matcher, read = reader.postings("body_de", word), []
+        while matcher.is_active():  # Whoosh's own reader
+            read.append((matcher.id(), matcher.value_as("positions")))
+            matcher.next()
+        assert read == expected
 
 
 @given(st.binary(max_size=700), st.lists(st.tuples(st.sampled_from(["read", "readline", "seek", "tell"]),

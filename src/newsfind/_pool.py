@@ -212,25 +212,19 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
         docnums, weights, values = terms[term]
         tbytes = term.encode("utf-8") if type(term) is str else term
         count = len(docnums)
-        start = offset
-        chunks.append(WHOOSH3_HEADER_MAGIC)
-        offset += 4
-        if count == 1:  # most terms: the loop below for one posting, without its slices
+        if count == 1:
+            # Most terms: the posting goes into the term info itself (Whoosh's "inlined"
+            # postings, which its readers take as a list): no block, header or offset
             docnum, weight = docnums[0], weights[0]
             length = 0 if quantised is None else quantised[docnum]
-            min_length, max_length = (length, length) if length else (None, 0)
-            data = dumps(((docnum,), None if weight == 1.0 else weight,
-                          _mini_values([values[0]], fixed_size)), 2)
-            level = compression if len(data) >= _COMPRESS_FROM else 0
-            if level:
-                data = zlib.compress(data, level)
-            total_weight = weight
-            max_weight = max(0, weight)
-            info = dumps((1, docnum, max_weight, level, _length_byte(min_length), _length_byte(max_length)), 2)
-            size = len(info) + len(data)
-            chunks += (pack_int(-size), info, data)
-            offset += 4 + size
+            entries.append((prefix + tbytes, _TERM_INFO.pack(
+                True, weight, 1, length and _length_byte(length), length and _length_byte(length),
+                max(0, weight), docnum, docnum,
+            ) + dumps(((docnum,), (weight,), (values[0],) if values[0] else ()), 2)))
         else:
+            start = offset
+            chunks.append(WHOOSH3_HEADER_MAGIC)
+            offset += 4
             total_weight = 0.0
             min_length = None
             max_length = max_weight = 0
@@ -266,11 +260,11 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
                 size = len(info) + len(data)
                 chunks += (pack_int(-size if end == count else size), info, data)
                 offset += 4 + size
-        pending += offset - start
-        entries.append((prefix + tbytes, _TERM_INFO.pack(
-            False, total_weight, count, 0 if min_length is None else _length_byte(min_length),
-            _length_byte(max_length), max_weight, docnums[0], docnums[-1],
-        ) + pack_long(start) + pack_int(offset - start)))
+            pending += offset - start
+            entries.append((prefix + tbytes, _TERM_INFO.pack(
+                False, total_weight, count, 0 if min_length is None else _length_byte(min_length),
+                _length_byte(max_length), max_weight, docnums[0], docnums[-1],
+            ) + pack_long(start) + pack_int(offset - start)))
         if pending >= _FLUSH_BYTES or len(entries) >= _FLUSH_TERMS:
             postfile.write(b"".join(chunks))
             _add_to_term_table(tindex, entries)
