@@ -601,16 +601,20 @@ class ShardWriters:
 
     def submit(self, batch: list[Any], lane: int = 0) -> Iterator[list[Any]]:
         """Queue a batch in a lane (waiting while it is full); yields summaries already done."""
+        yield from self._put(lane, batch)
+        self._pending += 1
+        yield from self._ready(block=False)
+
+    def _put(self, lane: int, item: Any) -> Iterator[list[Any]]:
+        """Put in a lane, yielding summaries already done while it is full."""
         import queue
 
         while True:
             try:
-                self._lanes[lane].put(batch, timeout=0.05)
-                break
+                self._lanes[lane].put(item, timeout=0.05)
+                return
             except queue.Full:
                 yield from self._ready(block=False)
-        self._pending += 1
-        yield from self._ready(block=False)
 
     def _receive(self, block: bool) -> tuple[str, Any] | None:
         """The next message from the workers (None when there is none yet); errors raise."""
@@ -642,11 +646,18 @@ class ShardWriters:
                     continue
                 return
             kind, payload = message
-            if kind == "segment":
-                self._segments.append(payload)
-                continue
-            self._pending -= 1
-            yield payload
+            if kind == "batch":
+                self._pending -= 1
+                yield payload
+            else:
+                self._note(kind, payload)
+
+    def _note(self, kind: str, payload: Any) -> None:
+        """A worker's segment, or its retirement (which may come before others' batches)."""
+        if kind == "segment":
+            self._segments.append(payload)
+        else:
+            self._retired(payload)
 
     def _check_alive(self) -> None:
         """Fail instead of waiting forever when a worker died without a word."""
@@ -658,20 +669,16 @@ class ShardWriters:
         """Summaries still outstanding, then the segments (call in this order)."""
 
         def remaining() -> Iterator[list[Any]]:
+            # One end mark per worker, in its own lane, behind the last batches: a worker
+            # that finds its lane done and none left to take writes its segment out while
+            # the others finish theirs.
+            for home in self._homes:
+                yield from self._put(home, None)
             yield from self._ready(block=True)
-            waiting = len(self._processes)
-            for home in self._homes:  # one end mark per worker, in its own lane
-                self._lanes[home].put(None)
-            while waiting:
+            while self._processes:
                 message = self._receive(block=True)
-                if message is None:
-                    continue
-                kind, payload = message
-                if kind == "segment":
-                    self._segments.append(payload)
-                    continue
-                self._retired(payload)
-                waiting -= 1
+                if message is not None:
+                    self._note(*message)
 
         return remaining(), self._segments
 
@@ -684,14 +691,20 @@ class ShardWriters:
 
 
 def _next_batch(lanes: list[Any], home: int, parent: int) -> list[Any] | None:
-    """The next batch from the worker's own lane, else from another one; None: no more."""
+    """The next batch from the worker's own lane, else from another one; None: no more
+    (the worker's end mark came in its lane, and no other lane has a batch waiting)."""
     import queue
 
+    wait = 0.0  # the first look waits for nothing: another lane may have work now
     while True:
+        ended = False
         try:
-            return lanes[home].get(timeout=0.05)  # type: ignore[no-any-return]
+            batch = lanes[home].get(timeout=wait) if wait else lanes[home].get_nowait()
+            if batch is not None:
+                return batch  # type: ignore[no-any-return]
+            ended = True
         except queue.Empty:
-            pass
+            wait = 0.05
         for lane, jobs in enumerate(lanes):
             if lane == home:
                 continue
@@ -702,7 +715,11 @@ def _next_batch(lanes: list[Any], home: int, parent: int) -> list[Any] | None:
             if batch is None:  # another worker's end mark: back where it belongs
                 jobs.put(None)
                 continue
+            if ended:  # its own end mark too, for the call after this batch
+                lanes[home].put(None)
             return batch  # type: ignore[no-any-return]
+        if ended:
+            return None
         if os.getppid() != parent:  # the indexer was killed: do not linger
             os._exit(1)
 
