@@ -402,3 +402,35 @@ def test_word_cache_stays_bounded_and_answers_alike(monkeypatch: pytest.MonkeyPa
         analysis.index_positions(f"word{i}", "en")
         assert sum(map(len, analysis._WORD_CACHES.values())) <= 8
     assert analysis.index_positions("Das Gipfeltreffen in Nara, Kohlebergwerk und Suedkorea", "de") == expected
+
+
+_LEXICON_WORDS = st.dictionaries(st.text("abcdeäöü", min_size=2, max_size=7), st.integers(1, 80), max_size=300)
+
+
+@given(_LEXICON_WORDS, st.lists(st.text("abcdeäöü", min_size=0, max_size=7), max_size=60),
+       st.integers(1, 50), st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_lexicon_lookups_agree_with_the_whole_file(words: dict[str, int], probes: list[str],
+                                                   load_all_after: int, header: bool) -> None:
+    """Lookups by bucket (and after LOAD_ALL_AFTER buckets, in the whole parsed file) give
+    what the file says, for words in it and not in it."""
+    from newsfind.analysis._lexicon import Lexicon
+
+    lines = "".join(f"{word}\t{zipf}\n" for word, zipf in sorted(words.items(), key=lambda kv: kv[0].encode()))
+    data = (("# word\tzipf\n" if header else "") + lines).encode("utf-8")
+    lexicon = Lexicon(data)
+    lexicon.LOAD_ALL_AFTER = load_all_after
+    for word in [*probes, *words]:
+        assert lexicon.get(word, 0) == words.get(word, 0)
+
+
+def test_german_lexicon_by_buckets_is_the_whole_lexicon() -> None:
+    from newsfind.analysis._lexicon import DATA_DIR, Lexicon
+
+    with open(Path(DATA_DIR) / "lexicon_de.tsv", "rb") as handle:
+        data = handle.read()
+    whole = Lexicon(data).load_all()
+    lazy = Lexicon(data)
+    sample = [*list(whole)[::97], "gipfeltreffen", "xyzzy", "südkorea", "zu"]
+    assert [lazy.get(word, 0) for word in sample] == [whole.get(word, 0) for word in sample]
+    assert lazy._full is not None  # ~860 buckets read: the rest were parsed at once
