@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from newsfind import store
@@ -399,3 +401,27 @@ def test_batches_keep_each_language_apart_and_lose_nothing() -> None:
         langs = {job[0].lang or ("de" if "Die" in job[0].body else "en") for job in batch}
         assert langs == {indexer.LANGS[lane]}
     assert all(len(batch) <= 8 for _, batch in batches)
+
+
+@given(st.integers(1, 10**6), st.integers(1, 64))
+def test_segment_size_cuts_each_share_into_equal_segments_with_room_to_spare(expected: int, workers: int) -> None:
+    import math
+
+    import newsfind.indexer as indexer
+
+    size = indexer.segment_size(expected, workers)
+    share = expected / workers
+    # memory stays bounded
+    assert size <= math.ceil(indexer.DOCS_PER_SEGMENT * max(indexer.SEGMENT_SLACK, indexer.ONE_SEGMENT_SLACK))
+    segments = math.ceil(share / indexer.DOCS_PER_SEGMENT)
+    # a worker doing 4% more than its share still fills its last segment only at the run's end
+    assert segments * size >= share * 1.04
+    assert size >= min(share, indexer.DOCS_PER_SEGMENT) / 2  # no needless small segments
+
+
+def test_segment_size_without_a_known_run_size_is_the_default() -> None:
+    import newsfind.indexer as indexer
+
+    assert indexer.segment_size(None, 2) == indexer.DOCS_PER_SEGMENT
+    assert indexer.segment_size(10_000, 2) == 6_250  # one segment per worker, written at the end
+    assert indexer.segment_size(100_000, 2) == 5_250

@@ -6,6 +6,7 @@ together with its deletions. Progress reaches callers via callbacks.
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +18,15 @@ from typing import Any
 
 from . import store
 from .analysis import LANGS
-from .articles import Article, SourceFile, article_file_paths, find_article_files, load_file
+from .articles import (
+    JSON_SUFFIXES,
+    JSONL_SUFFIXES,
+    Article,
+    SourceFile,
+    article_file_paths,
+    find_article_files,
+    load_file,
+)
 from .errors import BadArticle
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
@@ -35,6 +44,14 @@ BATCH_SIZE = 128
 # mark of the largest segment's postings (~55 MB at 5,000): the 100k build's tree PSS is
 # 575 MB with 5,000, 603 MB with 6,000; 20 segments instead of 18.
 DOCS_PER_SEGMENT = 5_000
+# A fresh build of one-article files knows its size, and each worker's share is cut into
+# equal segments of at most DOCS_PER_SEGMENT (5% to spare). A share that fits one segment
+# gets one, with room for 25% more: the workers' shares differ (English articles cost less,
+# so the worker of that lane takes up to 8% more of them at 10k), and a worker whose
+# segment filled up shortly before the end wrote it out (~2.5 s at 5,000) while the other
+# finished the run alone and then wrote its own: a 10k build's last 1.5-2 s had one busy.
+SEGMENT_SLACK = 1.05
+ONE_SEGMENT_SLACK = 1.25
 
 
 @dataclass
@@ -230,6 +247,8 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
 
     roots = [os.path.abspath(p) for p in paths]
     pending = [_Pending(path, rel) for path, rel in article_file_paths(paths, notice)]
+    one_article_files = not any(p.source.lower().endswith(JSON_SUFFIXES + JSONL_SUFFIXES) for p in pending)
+    expected = len(pending) if fresh and one_article_files else None  # the scan clears pending
     seen: dict[str, str] = {}  # id -> source that won it this run
     files: dict[str, list[Any]] = {}
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
@@ -241,18 +260,30 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     count = workers if workers is not None else (os.cpu_count() or 1)
     shards = count if count > 1 and len(head) >= PARALLEL_THRESHOLD else 0
     _write(ix, gen_dir, manifest, fresh, roots, seen, files, relocated, chain(head, jobs), shards,
-           len(head) >= BULK_THRESHOLD, report, problem)
+           len(head) >= BULK_THRESHOLD, segment_size(expected, shards), report, problem)
     store.remove_old_manifests(gen_dir, manifest.generation)
     if fresh:
         store.switch_generation(gen_dir.parent, gen_dir)
     report.total = len(manifest.articles)
 
 
+def segment_size(expected: int | None, workers: int) -> int:
+    """Documents per worker segment, for a run of ``expected`` articles (None: unknown)."""
+    if not expected or workers < 1:
+        return DOCS_PER_SEGMENT
+    share = expected / workers
+    segments = math.ceil(share / DOCS_PER_SEGMENT)
+    if segments == 1:
+        return math.ceil(share * ONE_SEGMENT_SLACK)
+    return math.ceil(share / segments * SEGMENT_SLACK)
+
+
 def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots: list[str],
            seen: dict[str, str], files: dict[str, list[Any]], relocated: set[str], jobs: Iterator[Job],
-           shards: int, bulk: bool, report: IndexReport, problem: Notice) -> None:
+           shards: int, bulk: bool, docs_per_segment: int, report: IndexReport, problem: Notice) -> None:
     """Analyse and write the jobs (in ``shards`` processes, or here when 0; ``bulk``: many of
-    them); then deletions, the manifest, and one commit."""
+    them; a worker's segments of ``docs_per_segment``); then deletions, the manifest, and
+    one commit."""
 
     def record(summary: Any, writer: Any) -> None:
         if isinstance(summary, BadArticle):
@@ -275,7 +306,7 @@ def _write(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, roots:
     workers = None
     if shards:
         _warm_up(bulk)  # load analysis data once, before forking: the workers share it
-        workers = store.ShardWriters(gen_dir, shards, _analysed, docs_per_segment=DOCS_PER_SEGMENT,
+        workers = store.ShardWriters(gen_dir, shards, _analysed, docs_per_segment=docs_per_segment,
                                      lanes=len(LANGS))
     writer = store.writer(ix)  # after the fork: workers must not inherit its lock
     try:
