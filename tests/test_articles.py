@@ -200,3 +200,29 @@ def test_decode_text_roundtrips_utf8(text: str) -> None:
         assert decode_text(text.encode("utf-8"), "x") == text
     except BadArticle as problem:
         assert "binary" in problem.message
+
+
+@given(st.binary(max_size=300), st.integers(1, 120), st.integers(-50, 50))
+@settings(max_examples=120, deadline=None)
+def test_read_bytes_gives_the_file_up_to_the_limit(data: bytes, limit: int, stat_error: int) -> None:
+    """What read_bytes returns does not depend on the size the stat reported (a file that
+    grew or shrank since): the first ``limit`` bytes, and whether there were more."""
+    import os
+    import tempfile
+
+    from newsfind import articles
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.txt"
+        path.write_bytes(data)
+        real_stat = os.stat
+
+        class Reported:
+            def __init__(self, result: os.stat_result) -> None:
+                self.st_mode, self.st_size = result.st_mode, max(0, result.st_size + stat_error)
+
+        articles.os.stat = lambda p: Reported(real_stat(p))  # type: ignore[assignment]
+        try:
+            assert articles.read_bytes(path, "a.txt", limit=limit) == (data[:limit], len(data) > limit)
+        finally:
+            articles.os.stat = real_stat
