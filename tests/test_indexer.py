@@ -407,7 +407,7 @@ def test_batches_keep_each_language_apart_and_lose_nothing() -> None:
 def test_segment_size_cuts_each_share_into_equal_segments_with_room_to_spare(expected: int, workers: int) -> None:
     import math
 
-    import newsfind.indexer as indexer
+    from newsfind import indexer
 
     size = indexer.segment_size(expected, workers)
     share = expected / workers
@@ -420,7 +420,7 @@ def test_segment_size_cuts_each_share_into_equal_segments_with_room_to_spare(exp
 
 
 def test_segment_size_without_a_known_run_size_is_the_default() -> None:
-    import newsfind.indexer as indexer
+    from newsfind import indexer
 
     assert indexer.segment_size(None, 2) == indexer.DOCS_PER_SEGMENT
     assert indexer.segment_size(10_000, 2) == 6_250  # one segment per worker, written at the end

@@ -47,7 +47,7 @@ DOCS_PER_SEGMENT = 5_000
 # A fresh build of one-article files knows its size, and each worker's share is cut into
 # equal segments of at most DOCS_PER_SEGMENT (5% to spare). A share that fits one segment
 # gets one, with room for 25% more: the workers' shares differ (English articles cost less,
-# so the worker of that lane takes up to 8% more of them at 10k), and a worker whose
+# so the worker of that lane takes 10-12% more of them at 10k), and a worker whose
 # segment filled up shortly before the end wrote it out (~2.5 s at 5,000) while the other
 # finished the run alone and then wrote its own: a 10k build's last 1.5-2 s had one busy.
 SEGMENT_SLACK = 1.05

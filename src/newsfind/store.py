@@ -403,6 +403,7 @@ def open_searcher(index_dir: Path) -> tuple[Any, Path, Any]:
 
 
 def _open_checked(index_dir: Path, opened: Callable[[Any], Any]) -> tuple[Any, Path, Any]:
+    """The index, its generation dir and ``opened(index)`` (a reader or a searcher)."""
     if not index_dir.exists():
         raise IndexMissing(f"no index at {index_dir}; run `newsfind index` to build it")
     gen_dir = live_generation(index_dir)
