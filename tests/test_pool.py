@@ -172,3 +172,25 @@ def test_view_stream_reads_like_bytesio(data: bytes, operations: list[tuple[str,
             assert ours.tell() == reference.tell()
         else:
             assert getattr(ours, name)(number) == getattr(reference, name)(number)
+
+
+def test_a_segment_writer_is_freed_without_the_cycle_collector(tmp_path: Path) -> None:
+    """Index workers run with the cycle collector off: a writer made when the temporary
+    directory exists already (every one after the first) must not sit in a reference cycle."""
+    import gc
+    import weakref
+
+    store.create_whoosh(tmp_path)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        first = store.segment_writer(tmp_path)
+        second = store.segment_writer(tmp_path)  # MAIN.tmp exists now
+        gone = weakref.ref(second)
+        second._close_segment()
+        del second
+        assert gone() is None
+        first._close_segment()
+    finally:
+        if enabled:
+            gc.enable()
