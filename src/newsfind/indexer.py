@@ -247,8 +247,9 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
 
     roots = [os.path.abspath(p) for p in paths]
     pending = [_Pending(path, rel) for path, rel in article_file_paths(paths, notice)]
-    one_article_files = not any(p.source.lower().endswith(JSON_SUFFIXES + JSONL_SUFFIXES) for p in pending)
-    expected = len(pending) if fresh and one_article_files else None  # the scan clears pending
+    many_articles = JSON_SUFFIXES + JSONL_SUFFIXES  # files that may hold more than one
+    # a fresh build of one-article files knows its size (taken now: the scan clears pending)
+    expected = len(pending) if fresh and not any(p.source.lower().endswith(many_articles) for p in pending) else None
     seen: dict[str, str] = {}  # id -> source that won it this run
     files: dict[str, list[Any]] = {}
     # Reading and writing stream: at 100k articles nothing holds them all in memory.

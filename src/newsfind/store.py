@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
@@ -513,7 +512,7 @@ def _mapped_subfile_class() -> type:
 
 def create_whoosh(gen_dir: Path) -> Any:
     write_format(gen_dir)
-    return whoosh_index.create_in(str(gen_dir), schema())
+    return _storage_class()(str(gen_dir)).create_index(schema())  # what whoosh.index.create_in does
 
 
 def index_generation_number(ix: Any) -> int:
