@@ -124,7 +124,7 @@ def test_packed_values_are_the_sequence_they_pack(values: list[bytes]) -> None:
         packed[len(values)]
 
 
-def test_full_blocks_are_packed_short_ones_are_whoosh_tuples_single_postings_inlined(tmp_path: Path) -> None:
+def test_full_blocks_are_packed_short_ones_are_tuples_single_postings_inlined(tmp_path: Path) -> None:
     import pickle
 
     from newsfind._packed import PackedValues
@@ -141,11 +141,15 @@ def test_full_blocks_are_packed_short_ones_are_whoosh_tuples_single_postings_inl
         view = BytesIO(raw[8:])
         count, *_rest, compression, _low, _high = pickle.load(view)
         data = raw[8 + view.tell():]
-        values = pickle.loads(zlib.decompress(data) if compression else data)[2]
+        data = zlib.decompress(data) if compression else data
+        # protocol 5: encoded positions pickle as bytes, not as calls of _codecs.encode (protocol 2)
+        assert data[:2] == b"\x80\x05" and b"_codecs" not in data
+        values = pickle.loads(data)[2]
         kinds[word] = (count, type(values))
     assert kinds == {"gipfel": (20, PackedValues), "tokio": (3, tuple)}
     single = reader.term_info("body_de", "3")
     assert single.is_inlined() and single.inlined_postings()[:2] == ((3,), (1.0,))
+    assert single.inlined_postings()[2] == (store.encode_positions([3]),)
     for word, expected in (("gipfel", [(i, [0]) for i in range(20)]), ("tokio", [(i, [4]) for i in range(3)]),
                            ("3", [(3, [3])])):
         matcher, read = reader.postings("body_de", word), []

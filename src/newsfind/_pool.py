@@ -190,6 +190,12 @@ _PACKED_MIN = 16
 # 256 shrink by ~14% at ~18 µs each: 2,000 bench articles' segment is written in 0.76 ms
 # an article instead of 1.03, for 2.5% more bytes (22.5 MB instead of 21.9).
 _COMPRESS_FROM = 256
+# Postings (inlined and in blocks) are pickled with protocol 5, where Whoosh uses 2: protocol 2
+# has no bytes type and pickles each encoded position list as a call of _codecs.encode on a
+# str (84 bytes for one position, 47 in protocol 5, and 1.35 µs to write against 0.28).
+# Readers just unpickle. A 5,000-article segment: finalized in 1.90 s instead of 2.15, 34 MB
+# instead of 37. Block infos hold only numbers and stay in protocol 2 (27 bytes, 35 in 5).
+_POSTINGS_PROTOCOL = 5
 
 
 def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]],
@@ -220,7 +226,7 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
             entries.append((prefix + tbytes, _TERM_INFO.pack(
                 True, weight, 1, length and _length_byte(length), length and _length_byte(length),
                 max(0, weight), docnum, docnum,
-            ) + dumps(((docnum,), (weight,), (values[0],) if values[0] else ()), 2)))
+            ) + dumps(((docnum,), (weight,), (values[0],) if values[0] else ()), _POSTINGS_PROTOCOL)))
         else:
             start = offset
             chunks.append(WHOOSH3_HEADER_MAGIC)
@@ -248,10 +254,10 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
                 max_weight = max(max_weight, block_max_weight)
                 if end - first >= _PACKED_MIN and (fixed_size is None or fixed_size < 0):
                     data = dumps((_delta_array(ids), _mini_weights(block_weights, block_weights),
-                                  PackedValues.of([value for value in values[first:end] if value])), 5)
+                                  PackedValues.of([value for value in values[first:end] if value])), _POSTINGS_PROTOCOL)
                 else:
                     data = dumps((_deltas(ids), _mini_weights(block_weights),
-                                  _mini_values(values[first:end], fixed_size)), 2)
+                                  _mini_values(values[first:end], fixed_size)), _POSTINGS_PROTOCOL)
                 level = compression if len(data) >= _COMPRESS_FROM else 0
                 if level:
                     data = zlib.compress(data, level)
