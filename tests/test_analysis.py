@@ -434,3 +434,47 @@ def test_german_lexicon_by_buckets_is_the_whole_lexicon() -> None:
     sample = [*list(whole)[::97], "gipfeltreffen", "xyzzy", "südkorea", "zu"]
     assert [lazy.get(word, 0) for word in sample] == [whole.get(word, 0) for word in sample]
     assert lazy._full is not None  # ~860 buckets read: the rest were parsed at once
+
+
+def _decompose_all(words: list[str], *, table: bool) -> list[tuple[tuple[str, ...], ...]]:
+    """decompose() of each word, judging parts by the rule (as searches do) or by the part
+    table with its beginnings (as bulk indexing does)."""
+    from newsfind.analysis import _compounds
+
+    saved = _compounds._part_table, _compounds._part_beginnings
+    try:
+        if table:
+            _compounds.load_part_table()
+        else:
+            _compounds._part_table, _compounds._part_beginnings = None, frozenset()
+        for cached in (_compounds.decompose, _compounds.split_compound, _compounds._modifier_forms):
+            cached.cache_clear()
+        return [_compounds.decompose(word) for word in words]
+    finally:
+        _compounds._part_table, _compounds._part_beginnings = saved
+        for cached in (_compounds.decompose, _compounds.split_compound, _compounds._modifier_forms):
+            cached.cache_clear()
+
+
+def _labelled_words() -> list[str]:
+    from newsfind.analysis import fold
+
+    lines = LABELS.read_text(encoding="utf-8").splitlines()
+    return [fold(line.partition("\t")[0]) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_part_table_splits_as_the_rule_does_on_labelled_compounds() -> None:
+    words = _labelled_words()
+    assert len(words) > 100
+    assert _decompose_all(words, table=True) == _decompose_all(words, table=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["gipfel", "treffen", "kohle", "berg", "werk", "unglück", "schul",
+                                                    "amt", "antritt", "bundes", "regierung", "haus", "halt", "xq"]),
+                                   st.sampled_from(["", "s", "es", "n", "e", "en", "er"])),
+                         min_size=1, max_size=5), min_size=1, max_size=25))
+def test_part_table_splits_as_the_rule_does_on_made_up_compounds(words: list[list[tuple[str, str]]]) -> None:
+    """The table's early stop (no part begins with the chunk) never drops a cut the rule finds."""
+    made = ["".join(part + link for part, link in word) for word in words]
+    assert _decompose_all(made, table=True) == _decompose_all(made, table=False)

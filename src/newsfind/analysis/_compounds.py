@@ -11,6 +11,7 @@ MIN_COMPOUND_LENGTH = 8
 MAX_PARTS = 4
 # Linking elements (Fugenelemente) that may follow a non-final part: Bergwerk-s-unglück.
 _LINKS = ("", "s", "es", "n", "en", "er", "e", "ens")
+_NO_LINK = ("",)
 # Heads that are derivational suffixes, not words: Freund|schaft, Gesund|heit.
 _SUFFIX_HEADS = frozenset(
     "schaft schaften heit heiten keit keiten ung ungen lich liche lichen licher liches "
@@ -37,14 +38,19 @@ _PART_PENALTY = 0.6  # per part beyond two, so Bergwerk is not cut into Berg + W
 # Indexing tries many candidate parts per word: it looks them up in a table of every
 # lexicon word that may stand as a part (load_part_table) instead of applying the rules.
 _part_table: dict[str, float] | None = None
+# With the table, every beginning (3 letters or more) of a part: a cut whose chunk is neither a
+# part nor in here cannot be lengthened into a modifier, so the cuts further on are not tried.
+_part_beginnings: frozenset[str] = frozenset()
 
 
 def load_part_table() -> None:
     """Judge every lexicon word as a part once (indexing: before the workers fork)."""
-    global _part_table
+    global _part_table, _part_beginnings
     from ._lexicon import frequencies
 
-    _part_table = {word: zipf for word in frequencies("de").load_all() if (zipf := _part_rule(word))}
+    table = {word: zipf for word in frequencies("de").load_all() if (zipf := _part_rule(word))}
+    _part_beginnings = frozenset(word[:end] for word in table for end in range(3, len(word)))
+    _part_table = table
 
 
 def _part_zipf(part: str) -> float:
@@ -94,14 +100,23 @@ def _segmentations(word: str, start: int, memo: dict[int, list[list[Part]]]) -> 
     if start in memo:
         return memo[start]
     results: list[list[Part]] = [[(form, zipf, start, len(word))] for form, zipf in _head_forms(word[start:])]
-    for end in range(start + 3, len(word) - 2):
-        modifiers = _modifier_forms(word[start:end])
+    table, beginnings = _part_table, _part_beginnings
+    size = len(word)
+    for end in range(start + 3, size - 2):
+        chunk = word[start:end]
+        if table is not None and chunk not in beginnings and chunk not in table:
+            break  # no part starts with chunk: neither it nor a longer one is a modifier
+        modifiers = _modifier_forms(chunk)
         if not modifiers:
             continue
-        for link in _LINKS:
+        # every link but the empty one starts with e, n or s
+        for link in _LINKS if word[end] in "ens" else _NO_LINK:
             next_start = end + len(link)
-            if word.startswith(link, end) and len(word) - next_start >= 3:
-                for tail in _segmentations(word, next_start, memo):
+            if size - next_start >= 3 and word.startswith(link, end):
+                tails = memo.get(next_start)
+                if tails is None:
+                    tails = _segmentations(word, next_start, memo)
+                for tail in tails:
                     if len(tail) < MAX_PARTS:
                         results += [[(form, zipf, start, end), *tail] for form, zipf in modifiers]
     memo[start] = results
