@@ -201,3 +201,14 @@ def test_is_caps_is_the_80_percent_rule(text: str) -> None:
 
     letters = [c for c in text if c.isalpha()]
     assert is_caps(text) == (bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters))
+
+
+@given(st.lists(st.sampled_from(list("USAKab .,-'\n1ÄßÉ_") + ["U.S.", "U.K.", "A.", "S.A"]), max_size=40).map("".join))
+def test_place_tokens_are_letter_runs_or_dotted_abbreviations(text: str) -> None:
+    """places._TOKEN as first written, (?:[A-Z]\\.){2,}|[^\\W\\d_]+, which the faster spelling must match."""
+    import re
+
+    from newsfind.extract.places import _TOKEN
+
+    reference = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+")
+    assert [m.span() for m in _TOKEN.finditer(text)] == [m.span() for m in reference.finditer(text)]
