@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsfind.extract import canonical_leader, leader_key, resolve_leader
 from newsfind.extract.leaders import extract_leaders, rank_leaders
@@ -243,3 +245,16 @@ def test_leaders_do_not_depend_on_the_articles_analysed_before(monkeypatch: pyte
     extract_leaders("Meldung", " ".join(f"Wort{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(120)), "en")
     # the sieve is full: it clears itself in this call, which has a word it has not seen yet
     assert extract_leaders("Aid plans unveiled", text, "en") == ("Domenico Siniscalco",)
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ -.'’ßäÖüéèçñÅøł\u0301\u0308ﬁ²")), max_size=30) | st.text(max_size=20))
+def test_strip_accents_of_ascii_is_the_text_and_of_the_rest_the_marks_dropped(text: str) -> None:
+    """The ASCII short cut of strip_accents answers as NFKD plus dropping the marks does."""
+    import unicodedata
+
+    from newsfind.extract._keys import strip_accents
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
+    assert strip_accents(text) == expected
+    assert strip_accents(text.encode("ascii", "ignore").decode()) == text.encode("ascii", "ignore").decode()

@@ -12,6 +12,8 @@ _WORDS = re.compile(r"[a-z0-9]+")
 
 def strip_accents(text: str) -> str:
     """Drop combining marks: 'Südkorea' -> 'Sudkorea', 'Côte' -> 'Cote'."""
+    if text.isascii():  # NFKD leaves ASCII alone, and it has no marks: most words, at once
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
 
