@@ -318,7 +318,9 @@ def _mention_at(tokens: list[re.Match[str]], raw: list[str], i: int, text: str,
     if text[end:end + 1] == "-" and text[end + 1:end + 2].islower():
         return None  # a syllable of a hyphenated word or name ("Joo Ho-young"), not a place
     length = 1
-    if first_folded in gaz.multi_first:
+    # A longer name needs its first two words to begin one: "The" starts many sentences and
+    # few names, and then only the word itself is looked up.
+    if first_folded in gaz.multi_first and (not capitalised or _starts_two_word_name(first_folded, raw[i + 1:i + 2], gaz)):
         while length < MAX_WORDS and i + length < len(tokens) and _NAME_GAP.fullmatch(
                 text[tokens[i + length - 1].end():tokens[i + length].start()]):
             length += 1
