@@ -234,6 +234,24 @@ def test_word_sieve_answers_the_same_across_its_reset() -> None:
     assert sieve.passing(["Minister", "Berlin"]) == {"Minister", "Berlin"}
 
 
+@given(st.lists(st.lists(st.sampled_from(["Minister", "said", "Berlin", "met", "in", "Rome", "Kanzler", "x", "Y"]),
+                         max_size=8), max_size=12), st.integers(0, 6))
+def test_word_sieve_passes_the_words_its_test_passes(texts: list[list[str]], limit: int) -> None:
+    from newsfind.extract._text import WordSieve
+
+    tested: list[str] = []
+
+    def test(word: str) -> bool:
+        tested.append(word)
+        return word.istitle()
+
+    sieve = WordSieve(test, limit=limit)
+    for words in texts:
+        before = len(tested)
+        assert sieve.passing(words) == {word for word in words if word.istitle()}
+        assert len(tested) - before <= len(set(words))  # each distinct word tested at most once a call
+
+
 def test_leaders_do_not_depend_on_the_articles_analysed_before(monkeypatch: pytest.MonkeyPatch) -> None:
     from newsfind.extract import leaders
     from newsfind.extract._text import WordSieve
