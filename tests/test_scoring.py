@@ -159,3 +159,79 @@ def test_highlighter_agrees_with_the_word_by_word_rule(text: str, query: str, la
     highlighter = Highlighter(lang, terms)
     assert highlighter.spans(text) == reference
     assert highlighter.spans(text) == reference  # and again, from what it remembered
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.binary(min_size=1, max_size=6), max_size=300), st.lists(st.binary(max_size=6), max_size=40),
+       st.booleans())
+def test_hash_file_lookups_agree_with_whoosh(tmp_path_factory: Any, keys: set[bytes], probes: list[bytes],
+                                             mapped: bool) -> None:
+    """scoring._table_value (term infos) finds what Whoosh's HashReader.get finds, in a memory
+    map or through a plain file, for keys in the file and not in it (the file's 256 tables
+    are sparse here, so probes run into collisions and wrap around)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    from newsfind.scoring import _table_value
+
+    storage = FileStorage(str(tmp_path_factory.mktemp("hash")))
+    writer = OrderedHashWriter(storage.create_file("t.hsh"))
+    for key in sorted(keys):
+        writer.add(key, key[::-1] * 3)
+    writer.close()
+    if mapped:  # as a segment's compound file gives it: a memoryview read in place
+        from newsfind.store import _mapped_subfile_class
+
+        with storage.open_file("t.hsh") as plain:
+            dbfile = _mapped_subfile_class()(memoryview(plain.read()))
+    else:
+        dbfile = storage.open_file("t.hsh")
+    reader = OrderedHashReader(dbfile)
+    for probe in [*keys, *probes]:
+        assert _table_value(reader, probe) == reader.get(probe)
+    reader.close()
+
+
+def test_hash_file_lookups_agree_with_whoosh_in_full_tables(tmp_path: Path) -> None:
+    """With ~40 keys a table, probes collide and wrap around the ends of the tables."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    from newsfind.scoring import _table_value
+    from newsfind.store import _mapped_subfile_class
+
+    storage = FileStorage(str(tmp_path))
+    keys = sorted(f"k{i}".encode() for i in range(10_000))
+    writer = OrderedHashWriter(storage.create_file("t.hsh"))
+    for key in keys:
+        writer.add(key, key * 2)
+    writer.close()
+    with storage.open_file("t.hsh") as plain:
+        reader = OrderedHashReader(_mapped_subfile_class()(memoryview(plain.read())))
+    probes = keys + [f"x{i}".encode() for i in range(3_000)]
+    assert [_table_value(reader, probe) for probe in probes] == [reader.get(probe) for probe in probes]
+
+
+def test_term_infos_are_whoosh_term_infos(news_index: Any) -> None:
+    from whoosh.reading import TermNotFound
+
+    evaluator = news_index.evaluator
+    evaluator._terminfos = {}
+    words = ["gipfel", "japan", "korea", "seoul", "zzzq", "treff", "südkorea", "regierung"]
+    found = 0
+    for index, (reader, _offset) in enumerate(evaluator.leaves):
+        for fieldname in ("title_de", "body_de", "title_en", "body_en", "place"):
+            for word in words:
+                ours = evaluator._terminfo(index, fieldname, word)
+                try:
+                    theirs = reader._terms.term_info(fieldname, reader._text_to_bytes(fieldname, word))
+                except TermNotFound:
+                    theirs = None
+                assert (ours is None) == (theirs is None)
+                if ours is not None:
+                    found += 1
+                    assert ours.doc_frequency() == theirs.doc_frequency()
+                    assert ours.is_inlined() == theirs.is_inlined()
+                    if not ours.is_inlined():
+                        assert ours.extent() == theirs.extent()
+    assert found >= 10

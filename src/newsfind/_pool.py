@@ -7,7 +7,6 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from hashlib import md5
 from itertools import chain
 from operator import sub
 from pickle import dumps
@@ -21,7 +20,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from ._packed import PackedValues
-from .store import Postings, encode_positions
+from .store import Postings, encode_positions, md5_low32
 
 
 class BlockPostingPool(PostingPool):
@@ -289,7 +288,7 @@ def _add_to_term_table(table: Any, entries: list[tuple[bytes, bytes]]) -> None:
         raise ValueError(f"Keys must increase: {table.lastkey!r}..{entries[0][0]!r}")
     dbfile = table.dbfile
     position = dbfile.tell()
-    hashed = _md5_hash if table.hashfn is md5_hash else table.hashfn
+    hashed = md5_low32 if table.hashfn is md5_hash else table.hashfn
     buckets, index = table.buckets, table.index
     pieces: list[bytes] = []
     for key, value in entries:
@@ -300,11 +299,6 @@ def _add_to_term_table(table: Any, entries: list[tuple[bytes, bytes]]) -> None:
         position += 8 + len(key) + len(value)
     dbfile.write(b"".join(pieces))
     table.lastkey = entries[-1][0]
-
-
-def _md5_hash(key: bytes) -> int:
-    """filetables.md5_hash (the low 32 bits of the key's MD5), without the hex round trip."""
-    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
 
 
 _length_byte = lru_cache(maxsize=None)(length_to_byte)  # lengths are quantised: few values

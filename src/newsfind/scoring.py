@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import struct
 import sys
 import zlib
 from array import array
@@ -22,9 +23,12 @@ from itertools import accumulate, repeat
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, W3TermsReader, _lenfield
+from whoosh.filedb.filetables import OrderedHashReader, md5_hash
 from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from .store import md5_low32
 
 Scores = dict[int, float]  # document number -> score
 _DENSE = 16  # candidates beyond 1 in 16 of a term's postings: nearly every block holds one
@@ -255,8 +259,14 @@ class Evaluator:
         key = (index, fieldname, text)
         if key not in self._terminfos:
             reader = self.leaves[index][0]
+            terms = reader._terms
             try:
-                info = reader._terms.term_info(fieldname, reader._text_to_bytes(fieldname, text))
+                tbytes = reader._text_to_bytes(fieldname, text)
+                if type(terms) is W3TermsReader and type(terms._tindex) is OrderedHashReader:
+                    value = _table_value(terms._tindex, terms._keycoder(fieldname, tbytes))
+                    info = None if value is None else W3TermInfo.from_bytes(value)
+                else:
+                    info = terms.term_info(fieldname, tbytes)
             except (ValueError, TermNotFound):
                 info = None
             self._terminfos[key] = info
@@ -453,3 +463,39 @@ def _union(parts: list[Scores]) -> Scores:
 
 def _boosted(scores: Scores, boost: float) -> Scores:
     return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+
+
+_SLOT = struct.Struct("!Iq")  # a hash table slot: key hash, position of the key's record
+_RECORD_LENGTHS = struct.Struct("!ii")  # a record's key and value lengths
+
+
+def _table_value(table: Any, key: bytes) -> bytes | None:
+    """The value of a key in a Whoosh hash file (``HashReader.get``), None if absent: the
+    same probing of the same slots, without its two generators, reading the file's memory
+    map in place where it has one, and for a term that a segment lacks (most of a query's
+    lookups: each word is looked up in every segment's four text fields) without the
+    KeyError that term_info raises and catches."""
+    keyhash = md5_low32(key) if table.hashfn is md5_hash else table.hashfn(key)
+    start, slots = table.tables[keyhash & 255]
+    if not slots:
+        return None
+    dbfile = table.dbfile
+    buf = getattr(dbfile, "_buf", None)  # a BufferFile's (store._MappedSubfile): a memoryview
+    if buf is None:
+        return table.get(key)  # type: ignore[no-any-return]
+    size = _SLOT.size
+    end = start + slots * size
+    slot = start + (keyhash >> 8) % slots * size
+    for _ in range(slots):
+        slot_hash, position = _SLOT.unpack_from(buf, slot)
+        if not position:
+            return None
+        if slot_hash == keyhash:
+            key_length, value_length = _RECORD_LENGTHS.unpack_from(buf, position)
+            key_start = position + _RECORD_LENGTHS.size
+            if key_length == len(key) and buf[key_start:key_start + key_length] == key:
+                return bytes(buf[key_start + key_length:key_start + key_length + value_length])
+        slot += size
+        if slot == end:
+            slot = start
+    return None

@@ -18,6 +18,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from hashlib import md5
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -143,6 +144,12 @@ def schema() -> Any:
 def encode_postings(positions: dict[str, list[int]], fieldname: str) -> Postings:
     """What ``field.index(text)`` would give, from analysed positions: lets workers do the work."""
     return Postings(positions, schema()[fieldname].format)
+
+
+def md5_low32(key: bytes) -> int:
+    """Whoosh's filetables.md5_hash (the low 32 bits of the key's MD5, its hash files' key
+    hash), without the round trip through hex."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
 
 
 def encode_positions(plist: list[int]) -> bytes:
