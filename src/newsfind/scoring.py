@@ -23,7 +23,13 @@ from itertools import accumulate, repeat
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, W3TermsReader, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3TermInfo,
+    W3TermsReader,
+    _lenfield,
+)
 from whoosh.filedb.filetables import OrderedHashReader, md5_hash
 from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length

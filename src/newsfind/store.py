@@ -18,10 +18,10 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from hashlib import md5
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from hashlib import md5
 from pathlib import Path
 from typing import Any
 
