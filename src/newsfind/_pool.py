@@ -252,8 +252,9 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
                 max_length = max(max_length, high)
                 max_weight = max(max_weight, block_max_weight)
                 if end - first >= _PACKED_MIN and (fixed_size is None or fixed_size < 0):
-                    data = dumps((_delta_array(ids), _mini_weights(block_weights, block_weights),
-                                  PackedValues.of([value for value in values[first:end] if value])), _POSTINGS_PROTOCOL)
+                    packed = PackedValues.of([value for value in values[first:end] if value])
+                    data = dumps((_delta_array(ids), _mini_weights(block_weights, block_weights), packed),
+                                 _POSTINGS_PROTOCOL)
                 else:
                     data = dumps((_deltas(ids), _mini_weights(block_weights),
                                   _mini_values(values[first:end], fixed_size)), _POSTINGS_PROTOCOL)

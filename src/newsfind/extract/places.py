@@ -320,7 +320,9 @@ def _mention_at(tokens: list[re.Match[str]], raw: list[str], i: int, text: str,
     length = 1
     # A longer name needs its first two words to begin one: "The" starts many sentences and
     # few names, and then only the word itself is looked up.
-    if first_folded in gaz.multi_first and (not capitalised or _starts_two_word_name(first_folded, raw[i + 1:i + 2], gaz)):
+    longer = first_folded in gaz.multi_first and (
+        not capitalised or _starts_two_word_name(first_folded, raw[i + 1:i + 2], gaz))
+    if longer:
         while length < MAX_WORDS and i + length < len(tokens) and _NAME_GAP.fullmatch(
                 text[tokens[i + length - 1].end():tokens[i + length].start()]):
             length += 1
