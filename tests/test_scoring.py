@@ -235,3 +235,17 @@ def test_term_infos_are_whoosh_term_infos(news_index: Any) -> None:
                     if not ours.is_inlined():
                         assert ours.extent() == theirs.extent()
     assert found >= 10
+
+
+def test_idf_is_whooshs_idf(news_index: Any) -> None:
+    """Evaluator._idf sums the segments' term infos; Whoosh's weighting asks its readers."""
+    searcher, evaluator = news_index.searcher, news_index.evaluator
+    terms = [(fieldname, word) for fieldname in ("title_de", "body_de", "title_en", "body_en")
+             for word in ("gipfel", "japan", "korea", "govern", "zzzq", "treff", "der")]
+    assert len(evaluator.leaves) >= 2
+    for fieldname, word in terms:
+        searcher._idf_cache.clear()
+        evaluator._terminfos = {}
+        ours = evaluator._idf(fieldname, word)
+        assert ours == searcher.weighting.idf(searcher, fieldname, word)  # the same float
+        assert searcher._idf_cache[(fieldname, word)] == ours

@@ -222,9 +222,9 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
             # postings, which its readers take as a list): no block, header or offset
             docnum, weight = docnums[0], weights[0]
             length = 0 if quantised is None else quantised[docnum]
+            length_byte = length and _length_byte(length)  # the term's shortest and longest
             entries.append((prefix + tbytes, _TERM_INFO.pack(
-                True, weight, 1, length and _length_byte(length), length and _length_byte(length),
-                max(0, weight), docnum, docnum,
+                True, weight, 1, length_byte, length_byte, max(0, weight), docnum, docnum,
             ) + dumps(((docnum,), (weight,), (values[0],) if values[0] else ()), _POSTINGS_PROTOCOL)))
         else:
             start = offset
