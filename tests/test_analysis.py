@@ -442,17 +442,18 @@ def _decompose_all(words: list[str], *, table: bool) -> list[tuple[tuple[str, ..
     from newsfind.analysis import _compounds
 
     saved = _compounds._part_table, _compounds._part_beginnings
+    caches = (_compounds.decompose, _compounds.split_compound, _compounds._modifier_forms)
     try:
         if table:
             _compounds.load_part_table()
         else:
             _compounds._part_table, _compounds._part_beginnings = None, frozenset()
-        for cached in (_compounds.decompose, _compounds.split_compound, _compounds._modifier_forms):
+        for cached in caches:
             cached.cache_clear()
         return [_compounds.decompose(word) for word in words]
     finally:
         _compounds._part_table, _compounds._part_beginnings = saved
-        for cached in (_compounds.decompose, _compounds.split_compound, _compounds._modifier_forms):
+        for cached in caches:
             cached.cache_clear()
 
 
