@@ -7,6 +7,7 @@ import gzip
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from newsfind.extract._text import WordSieve, fold, is_caps
@@ -35,6 +36,7 @@ _GERMAN_ENDING = re.compile(r"(?:e|en|er|es|em)$")
 # Letter runs, or dotted abbreviations kept whole ("U.S."). Spelled [A-Z]\.(?:[A-Z]\.)+, not
 # (?:[A-Z]\.){2,}: the same matches, and tokenising an article takes ~58 µs instead of ~70.
 _TOKEN = re.compile(r"[A-Z]\.(?:[A-Z]\.)+|[^\W\d_]+")
+_TOKEN_PARTS = re.compile(f"({_TOKEN.pattern})")  # split: the gaps and the words between them
 # What may sit between the words of one multi-word name.
 _NAME_GAP = re.compile(r"[ \t\n\-'’]+|\.[ \t\n]+|\.")
 
@@ -220,11 +222,25 @@ def _lookup_span(raw: list[str], folded: list[str], gaz: Gazetteer, lang: str, a
     return found
 
 
+class _Words:
+    """A text's words (_TOKEN's matches) with their offsets, from one split of the text: a
+    match object per word (finditer) took twice as long for the same."""
+
+    __slots__ = ("raw", "starts", "ends")
+
+    def __init__(self, text: str) -> None:
+        parts = _TOKEN_PARTS.split(text)  # gap, word, gap, word, ..., gap
+        bounds = list(accumulate(map(len, parts)))
+        self.raw: list[str] = parts[1::2]
+        self.starts: list[int] = bounds[0::2]  # one more than words: the last is len(text)
+        self.ends: list[int] = bounds[1::2]
+
+
 def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazetteer) -> list[_Mention]:
     # Wire copy marks company names and tickers with angle brackets: <George Weston Ltd>.
     text = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
-    tokens = list(_TOKEN.finditer(text))
-    raw = [token.group() for token in tokens]
+    words = _Words(text)
+    raw = words.raw
     all_caps = is_caps(text)
     # Most words cannot start a place: two cheap tests per distinct word keep them from _mention_at.
     german = lang == "de"
@@ -234,58 +250,56 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
     for i in [i for i, word in enumerate(raw) if word in starters]:
         if i < next_free:
             continue
-        mention = _mention_at(tokens, raw, i, text, all_caps, lang, gaz)
+        mention = _mention_at(words, i, text, all_caps, lang, gaz)
         if mention is None:
             continue
         length, candidates = mention
-        if not all_caps and _in_person_name(tokens, i, i + length - 1, text, gaz):
+        if not all_caps and _in_person_name(words, i, i + length - 1, text, gaz):
             next_free = i + length
             continue
-        start, end = tokens[i].start(), tokens[i + length - 1].end()
+        start, end = words.starts[i], words.ends[i + length - 1]
         before = text[max(0, start - 12):start].split()
         locative = bool(before) and before[-1] in gaz.locatives
-        in_name = not all_caps and _next_to_name(tokens, i, i + length - 1, text, gaz, lang)
+        in_name = not all_caps and _next_to_name(words, i, i + length - 1, text, gaz, lang)
         mentions.append(_Mention(start + offset, end + offset, candidates, weight, locative, in_name, all_caps))
         next_free = i + length
     return mentions
 
 
-def _next_to_name(tokens: list[re.Match[str]], first: int, last: int, text: str, gaz: Gazetteer,
-                  lang: str) -> bool:
+def _next_to_name(words: _Words, first: int, last: int, text: str, gaz: Gazetteer, lang: str) -> bool:
     """Whether the words around a name make it part of a longer proper name.
 
     German capitalises every noun, so there only a following name counts ("Gary Medel"),
     not a preceding noun ("Provinz Idlib").
     """
+    raw, starts, ends = words.raw, words.starts, words.ends
     if first > 0 and lang != "de":
-        previous = tokens[first - 1]
-        gap = text[previous.end():tokens[first].start()]
-        word = previous.group()
+        gap = text[ends[first - 1]:starts[first]]
+        word = raw[first - 1]
         if (gap == " " and _is_capitalised(word) and word.lower() not in gaz.function_words
-                and not _sentence_start(text, previous.start())):
+                and not _sentence_start(text, starts[first - 1])):
             return True
-    if last + 1 < len(tokens):
-        following = tokens[last + 1]
-        word = following.group()
-        if text[tokens[last].end():following.start()] == " " and _is_capitalised(word) and not word.isupper():
+    if last + 1 < len(raw):
+        word = raw[last + 1]
+        if text[ends[last]:starts[last + 1]] == " " and _is_capitalised(word) and not word.isupper():
             return word.lower() not in gaz.function_words
     return False
 
 
-def _in_person_name(tokens: list[re.Match[str]], first: int, last: int, text: str, gaz: Gazetteer) -> bool:
+def _in_person_name(words: _Words, first: int, last: int, text: str, gaz: Gazetteer) -> bool:
     """Whether a name is a person's: after a given name or an initial ("Natalie Appleton", "D Garland"),
     or itself a given name before a surname ("Mariano Rajoy", "Santiago Solari")."""
-    if first > 0 and text[tokens[first - 1].end():tokens[first].start()] == " ":
-        previous = tokens[first - 1].group()
+    raw, starts, ends = words.raw, words.starts, words.ends
+    if first > 0 and text[ends[first - 1]:starts[first]] == " ":
+        previous = raw[first - 1]
         # An initial ("D Garland"), but not the article "A" ("A Texas company") or "I".
         if len(previous) == 1 and previous.isupper() and previous not in "AIO":
             return True
         if _is_capitalised(previous) and not previous.isupper() and _fold_word(previous) in gaz.given_names:
             return True
-    if first == last and last + 1 < len(tokens) and _fold_word(tokens[first].group()) in gaz.given_names:
-        following = tokens[last + 1]
-        word = following.group()
-        if (text[tokens[last].end():following.start()] == " " and _is_capitalised(word) and not word.isupper()
+    if first == last and last + 1 < len(raw) and _fold_word(raw[first]) in gaz.given_names:
+        word = raw[last + 1]
+        if (text[ends[last]:starts[last + 1]] == " " and _is_capitalised(word) and not word.isupper()
                 and word.lower() not in gaz.function_words and _fold_word(word) not in gaz.given_names):
             return True
     return False
@@ -303,9 +317,10 @@ def _sentence_start(text: str, position: int) -> bool:
         window *= 4
 
 
-def _mention_at(tokens: list[re.Match[str]], raw: list[str], i: int, text: str,
-                all_caps: bool, lang: str, gaz: Gazetteer) -> tuple[int, tuple[int, ...]] | None:
-    """(number of words, candidate rows) of the longest place name starting at token i."""
+def _mention_at(words: _Words, i: int, text: str, all_caps: bool, lang: str,
+                gaz: Gazetteer) -> tuple[int, tuple[int, ...]] | None:
+    """(number of words, candidate rows) of the longest place name starting at word i."""
+    raw = words.raw
     first = raw[i]
     first_folded = _fold_word(first)
     capitalised = all_caps or first[:1].isupper()
@@ -314,7 +329,7 @@ def _mention_at(tokens: list[re.Match[str]], raw: list[str], i: int, text: str,
         return None
     if not capitalised and not _starts_two_word_name(first_folded, raw[i + 1:i + 2], gaz):
         return None  # "die", "den" start many German sentences and hardly any name
-    end = tokens[i].end()
+    end = words.ends[i]
     if text[end:end + 1] == "-" and text[end + 1:end + 2].islower():
         return None  # a syllable of a hyphenated word or name ("Joo Ho-young"), not a place
     length = 1
@@ -323,8 +338,9 @@ def _mention_at(tokens: list[re.Match[str]], raw: list[str], i: int, text: str,
     longer = first_folded in gaz.multi_first and (
         not capitalised or _starts_two_word_name(first_folded, raw[i + 1:i + 2], gaz))
     if longer:
-        while length < MAX_WORDS and i + length < len(tokens) and _NAME_GAP.fullmatch(
-                text[tokens[i + length - 1].end():tokens[i + length].start()]):
+        starts, ends = words.starts, words.ends
+        while length < MAX_WORDS and i + length < len(raw) and _NAME_GAP.fullmatch(
+                text[ends[i + length - 1]:starts[i + length]]):
             length += 1
     folded = [first_folded] + [_fold_word(word) for word in raw[i + 1:i + length]]
     for n in range(length, 0 if capitalised else 1, -1):
