@@ -8,6 +8,7 @@ import re
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from newsfind.extract._keys import fold, strip_accents
 
@@ -45,6 +46,25 @@ def lead_end(body: str) -> int:
             if breaks == 2:
                 return match.end()
     return len(body)
+
+
+class Words:
+    """A text's words (the matches of a pattern) with their offsets, from one split of the
+    text by ``splitter(pattern)``: a match object per word (finditer) took twice as long."""
+
+    __slots__ = ("raw", "starts", "ends")
+
+    def __init__(self, splitting: re.Pattern[str], text: str) -> None:
+        parts = splitting.split(text)  # gap, word, gap, word, ..., gap
+        bounds = list(accumulate(map(len, parts)))
+        self.raw: list[str] = parts[1::2]
+        self.starts: list[int] = bounds[0::2]  # one more than words: the last is len(text)
+        self.ends: list[int] = bounds[1::2]
+
+
+def splitter(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern as one group, for ``Words``: splitting by it keeps the words between the gaps."""
+    return re.compile(f"({pattern.pattern})", pattern.flags)
 
 
 @dataclass

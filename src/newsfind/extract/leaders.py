@@ -11,7 +11,7 @@ from pathlib import Path
 
 from newsfind.extract._keys import leader_key
 from newsfind.extract._keys import word_keys as _word_keys
-from newsfind.extract._text import WordSieve, fold, is_caps
+from newsfind.extract._text import Words, WordSieve, fold, is_caps, splitter
 
 DATA_DIR = Path(__file__).parent / "data"
 MAX_NAME_WORDS = 3
@@ -73,6 +73,7 @@ def _roles() -> Roles:
 
 
 _ROLE_WORD = re.compile(r"[^\W\d_][\w-]*\.?")
+_ROLE_WORD_PARTS = splitter(_ROLE_WORD)
 # A comma only after a possessive ("his successor, Yoshihide Suga"): "the brooding king, Keira
 # Knightly" and "Kings And Queen, Gerard Jugnot" name no king.
 _NAME_AFTER_ROLE = re.compile(rf"[ \t]+(?P<name>{_NAME})")
@@ -341,34 +342,34 @@ def _title_is_political(text: str, start: int, end: int, is_place: PlaceCheck) -
 
 def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str], bool]]:
     """(offset, name words, whether the role is a monarch's) of every name standing next to a role word."""
-    matches = list(_ROLE_WORD.finditer(text))
-    tokens = [match.group() for match in matches]
+    words = Words(_ROLE_WORD_PARTS, text)
+    tokens, starts, ends = words.raw, words.starts, words.ends
     # Role words are rare: find them among the distinct words before looking at positions.
     role_words = _ROLE_SIEVE.passing(tokens)
     found: list[tuple[int, list[str], bool]] = []
     for index in [index for index, token in enumerate(tokens) if token in role_words]:
-        match = matches[index]
-        previous = [token.rstrip(".").lower() for token in tokens[max(0, index - 3):index]]
-        role = _role_at(match.group(), previous)
-        if role is None or not _political_compound(match.group(), role, is_place):
+        token, start, end = tokens[index], starts[index], ends[index]
+        previous = [word.rstrip(".").lower() for word in tokens[max(0, index - 3):index]]
+        role = _role_at(token, previous)
+        if role is None or not _political_compound(token, role, is_place):
             continue
         if role.title:
-            role_start = matches[index - len(role.words) + 1].start() if index >= len(role.words) - 1 else match.start()
-            if not _title_is_political(text, role_start, match.end(), is_place):
+            role_start = starts[index - len(role.words) + 1] if index >= len(role.words) - 1 else start
+            if not _title_is_political(text, role_start, end, is_place):
                 continue
         # "..., sagte der Minister. Mehr ..." : a sentence end is no "Minister Mehr"
-        sentence_end = match.group().endswith(".") and not role.words[-1].endswith(".")
+        sentence_end = token.endswith(".") and not role.words[-1].endswith(".")
         if role.before and not sentence_end:
             owner = tokens[index - len(role.words)].lower() if index >= len(role.words) else ""
-            after = (_NAME_AFTER_ROLE_COMMA if owner in _POSSESSIVES else _NAME_AFTER_ROLE).match(text, match.end())
-            words = _clean_name(after.group("name"), is_place) if after else []
-            if words:
-                found.append((after.start("name"), words, role.monarch))
+            after = (_NAME_AFTER_ROLE_COMMA if owner in _POSSESSIVES else _NAME_AFTER_ROLE).match(text, end)
+            name = _clean_name(after.group("name"), is_place) if after else []
+            if name:
+                found.append((after.start("name"), name, role.monarch))
         if role.after:
-            before = _NAME_BEFORE_ROLE.search(text, max(0, match.start() - 120), match.start())
-            words = _clean_name(before.group("name"), is_place, before_role=True) if before else []
-            if len(words) >= 2:  # "Hayashi, the minister" is too weak without a given name
-                found.append((before.start("name"), words, role.monarch))
+            before = _NAME_BEFORE_ROLE.search(text, max(0, start - 120), start)
+            name = _clean_name(before.group("name"), is_place, before_role=True) if before else []
+            if len(name) >= 2:  # "Hayashi, the minister" is too weak without a given name
+                found.append((before.start("name"), name, role.monarch))
     return sorted(found, key=lambda item: item[0])
 
 

@@ -7,10 +7,9 @@ import gzip
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 
-from newsfind.extract._text import WordSieve, fold, is_caps
+from newsfind.extract._text import Words, WordSieve, fold, is_caps, splitter
 from newsfind.extract._text import lead_end as lead_end_of
 
 # Population below which a town counts only if its country is named too: small namesakes
@@ -36,7 +35,7 @@ _GERMAN_ENDING = re.compile(r"(?:e|en|er|es|em)$")
 # Letter runs, or dotted abbreviations kept whole ("U.S."). Spelled [A-Z]\.(?:[A-Z]\.)+, not
 # (?:[A-Z]\.){2,}: the same matches, and tokenising an article takes ~58 µs instead of ~70.
 _TOKEN = re.compile(r"[A-Z]\.(?:[A-Z]\.)+|[^\W\d_]+")
-_TOKEN_PARTS = re.compile(f"({_TOKEN.pattern})")  # split: the gaps and the words between them
+_TOKEN_PARTS = splitter(_TOKEN)
 # What may sit between the words of one multi-word name.
 _NAME_GAP = re.compile(r"[ \t\n\-'’]+|\.[ \t\n]+|\.")
 
@@ -222,24 +221,10 @@ def _lookup_span(raw: list[str], folded: list[str], gaz: Gazetteer, lang: str, a
     return found
 
 
-class _Words:
-    """A text's words (_TOKEN's matches) with their offsets, from one split of the text: a
-    match object per word (finditer) took twice as long for the same."""
-
-    __slots__ = ("raw", "starts", "ends")
-
-    def __init__(self, text: str) -> None:
-        parts = _TOKEN_PARTS.split(text)  # gap, word, gap, word, ..., gap
-        bounds = list(accumulate(map(len, parts)))
-        self.raw: list[str] = parts[1::2]
-        self.starts: list[int] = bounds[0::2]  # one more than words: the last is len(text)
-        self.ends: list[int] = bounds[1::2]
-
-
 def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazetteer) -> list[_Mention]:
     # Wire copy marks company names and tickers with angle brackets: <George Weston Ltd>.
     text = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
-    words = _Words(text)
+    words = Words(_TOKEN_PARTS, text)
     raw = words.raw
     all_caps = is_caps(text)
     # Most words cannot start a place: two cheap tests per distinct word keep them from _mention_at.
@@ -266,7 +251,7 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
     return mentions
 
 
-def _next_to_name(words: _Words, first: int, last: int, text: str, gaz: Gazetteer, lang: str) -> bool:
+def _next_to_name(words: Words, first: int, last: int, text: str, gaz: Gazetteer, lang: str) -> bool:
     """Whether the words around a name make it part of a longer proper name.
 
     German capitalises every noun, so there only a following name counts ("Gary Medel"),
@@ -286,7 +271,7 @@ def _next_to_name(words: _Words, first: int, last: int, text: str, gaz: Gazettee
     return False
 
 
-def _in_person_name(words: _Words, first: int, last: int, text: str, gaz: Gazetteer) -> bool:
+def _in_person_name(words: Words, first: int, last: int, text: str, gaz: Gazetteer) -> bool:
     """Whether a name is a person's: after a given name or an initial ("Natalie Appleton", "D Garland"),
     or itself a given name before a surname ("Mariano Rajoy", "Santiago Solari")."""
     raw, starts, ends = words.raw, words.starts, words.ends
@@ -317,7 +302,7 @@ def _sentence_start(text: str, position: int) -> bool:
         window *= 4
 
 
-def _mention_at(words: _Words, i: int, text: str, all_caps: bool, lang: str,
+def _mention_at(words: Words, i: int, text: str, all_caps: bool, lang: str,
                 gaz: Gazetteer) -> tuple[int, tuple[int, ...]] | None:
     """(number of words, candidate rows) of the longest place name starting at word i."""
     raw = words.raw
