@@ -163,9 +163,11 @@ def _prepare_safely(job: Job) -> tuple[dict[str, Any], list[str]] | BadArticle:
 def _warm_up(bulk: bool) -> None:
     """Load analysis and gazetteer data once, before forking workers that share it."""
     from .analysis import prepare_bulk_indexing
+    from .extract import prepare_bulk_extraction
 
     if bulk:
         prepare_bulk_indexing()
+        prepare_bulk_extraction()
     prepare(Article(id="warm-up", title="Warm-up", body="Präsident Lee traf am 1. Mai 2020 in Tokio ein.",
                     source="", hash="0"))
 

@@ -17,6 +17,7 @@ __all__ = [
     "leader_key",
     "parse_date",
     "place_country",
+    "prepare_bulk_extraction",
     "resolve_leader",
 ]
 
@@ -44,6 +45,15 @@ def extract_metadata(title: str, body: str, lang: str, *, date: bool = True, pla
         places=place_names.extract_places(title, body, lang) if places else (),
         leaders=leader_names.extract_leaders(title, body, lang) if leaders else (),
     )
+
+
+def prepare_bulk_extraction() -> None:
+    """Ready the extractors for many articles: their word patterns with the classes spelled
+    out (see newsfind._bmp; the indexer, before it forks its workers)."""
+    from newsfind.extract import leaders, places
+
+    places._TOKEN_PARTS.prepare()
+    leaders._ROLE_WORD_PARTS.prepare()
 
 
 def parse_date(text: str) -> str | None:

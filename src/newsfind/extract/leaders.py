@@ -11,7 +11,8 @@ from pathlib import Path
 
 from newsfind.extract._keys import leader_key
 from newsfind.extract._keys import word_keys as _word_keys
-from newsfind.extract._text import Words, WordSieve, fold, is_caps, splitter
+from newsfind._bmp import BulkPattern
+from newsfind.extract._text import Words, WordSieve, fold, is_caps
 
 DATA_DIR = Path(__file__).parent / "data"
 MAX_NAME_WORDS = 3
@@ -73,7 +74,7 @@ def _roles() -> Roles:
 
 
 _ROLE_WORD = re.compile(r"[^\W\d_][\w-]*\.?")
-_ROLE_WORD_PARTS = splitter(_ROLE_WORD)
+_ROLE_WORD_PARTS = BulkPattern(lambda classes: rf"([{classes.letter}][{classes.word}-]*\.?)")  # for Words
 # A comma only after a possessive ("his successor, Yoshihide Suga"): "the brooding king, Keira
 # Knightly" and "Kings And Queen, Gerard Jugnot" name no king.
 _NAME_AFTER_ROLE = re.compile(rf"[ \t]+(?P<name>{_NAME})")
@@ -342,7 +343,7 @@ def _title_is_political(text: str, start: int, end: int, is_place: PlaceCheck) -
 
 def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str], bool]]:
     """(offset, name words, whether the role is a monarch's) of every name standing next to a role word."""
-    words = Words(_ROLE_WORD_PARTS, text)
+    words = Words(_ROLE_WORD_PARTS.for_text(text), text)
     tokens, starts, ends = words.raw, words.starts, words.ends
     # Role words are rare: find them among the distinct words before looking at positions.
     role_words = _ROLE_SIEVE.passing(tokens)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newsfind.extract._text import Words, WordSieve, fold, is_caps, splitter
+from newsfind._bmp import BulkPattern
+from newsfind.extract._text import Words, WordSieve, fold, is_caps
 from newsfind.extract._text import lead_end as lead_end_of
 
 # Population below which a town counts only if its country is named too: small namesakes
@@ -35,7 +36,8 @@ _GERMAN_ENDING = re.compile(r"(?:e|en|er|es|em)$")
 # Letter runs, or dotted abbreviations kept whole ("U.S."). Spelled [A-Z]\.(?:[A-Z]\.)+, not
 # (?:[A-Z]\.){2,}: the same matches, and tokenising an article takes ~58 µs instead of ~70.
 _TOKEN = re.compile(r"[A-Z]\.(?:[A-Z]\.)+|[^\W\d_]+")
-_TOKEN_PARTS = splitter(_TOKEN)
+# The same as one group, for Words (split: the gaps and the words between them)
+_TOKEN_PARTS = BulkPattern(lambda classes: rf"([A-Z]\.(?:[A-Z]\.)+|[{classes.letter}]+)")
 # What may sit between the words of one multi-word name.
 _NAME_GAP = re.compile(r"[ \t\n\-'’]+|\.[ \t\n]+|\.")
 
@@ -224,7 +226,7 @@ def _lookup_span(raw: list[str], folded: list[str], gaz: Gazetteer, lang: str, a
 def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazetteer) -> list[_Mention]:
     # Wire copy marks company names and tickers with angle brackets: <George Weston Ltd>.
     text = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
-    words = Words(_TOKEN_PARTS, text)
+    words = Words(_TOKEN_PARTS.for_text(text), text)
     raw = words.raw
     all_caps = is_caps(text)
     # Most words cannot start a place: two cheap tests per distinct word keep them from _mention_at.
