@@ -170,7 +170,7 @@ class _WordAnalysis:
     """How one surface word is analysed (cached per word; never changed once made). A plain
     class: a dataclass costs every process start about half a millisecond to create."""
 
-    __slots__ = ("whole", "index_positions", "phrase_terms", "atoms", "single")
+    __slots__ = ("atoms", "index_positions", "phrase_terms", "single", "whole")
 
     def __init__(self, whole: str, index_positions: tuple[tuple[str, ...], ...],
                  phrase_terms: tuple[str, ...], atoms: tuple[str, ...]) -> None:

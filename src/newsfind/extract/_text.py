@@ -52,7 +52,7 @@ class Words:
     """A text's words (the matches of a pattern) with their offsets, from one split of the
     text by the pattern as one group: a match object per word (finditer) took twice as long."""
 
-    __slots__ = ("raw", "starts", "ends")
+    __slots__ = ("ends", "raw", "starts")
 
     def __init__(self, splitting: re.Pattern[str], text: str) -> None:
         parts = splitting.split(text)  # gap, word, gap, word, ..., gap
