@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from newsfind._bmp import BulkPattern
 from newsfind.extract._keys import leader_key
 from newsfind.extract._keys import word_keys as _word_keys
-from newsfind._bmp import BulkPattern
 from newsfind.extract._text import Words, WordSieve, fold, is_caps
 
 DATA_DIR = Path(__file__).parent / "data"
