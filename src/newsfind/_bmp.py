@@ -7,8 +7,8 @@ halves the time (bench articles: analysis 107 -> 54 µs an article, places 79 ->
 62 -> 48). The ranges are read off ``re``'s own matches over every character of the Basic
 Multilingual Plane, so they are exact for the running Python; a text with a character
 beyond that plane keeps the original pattern. Building the classes and compiling the
-patterns takes about 30 ms, which only bulk indexing spends (before its workers fork);
-searches and small index runs never do.
+patterns takes about 80 ms (sre's charset optimiser is pure Python), which only bulk
+indexing spends, before its workers fork; searches and small index runs never do.
 """
 
 from __future__ import annotations

@@ -250,10 +250,11 @@ def index_tokens(text: str, lang: str) -> list[Token]:
 
 
 def prepare_bulk_indexing() -> None:
-    """Ready the analysis for many articles: parse the lexicons whole and judge every word
-    as a compound part once, and spell out the word pattern's classes (~0.1 s; the indexer,
-    before it forks its workers, which share the result). Without it, words are looked up in the lexicons' small buckets, which is
-    cheaper for a run of a few hundred articles and what searches do."""
+    """Ready the analysis for many articles: parse the lexicons whole, judge every word as a
+    compound part once and spell out the word pattern's classes (~0.25 s; the indexer, before
+    it forks its workers, which share the result). Without it, words are looked up in the
+    lexicons' small buckets, which is cheaper for a run of a few hundred articles and what
+    searches do."""
     from ._compounds import load_part_table
     from ._lexicon import load_all_frequencies
 

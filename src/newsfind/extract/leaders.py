@@ -73,8 +73,8 @@ def _roles() -> Roles:
                  tuple(sorted(compounds, key=len, reverse=True)), compounds)
 
 
-_ROLE_WORD = re.compile(r"[^\W\d_][\w-]*\.?")  # a word that may be a role; texts are split by _ROLE_WORD_PARTS
-_ROLE_WORD_PARTS = BulkPattern(lambda classes: rf"([{classes.letter}][{classes.word}-]*\.?)")  # for Words
+# A word that may be a role ([^\W\d_][\w-]*\.?), as one group: texts are split by it (Words)
+_ROLE_WORD_PARTS = BulkPattern(lambda classes: rf"([{classes.letter}][{classes.word}-]*\.?)")
 # A comma only after a possessive ("his successor, Yoshihide Suga"): "the brooding king, Keira
 # Knightly" and "Kings And Queen, Gerard Jugnot" name no king.
 _NAME_AFTER_ROLE = re.compile(rf"[ \t]+(?P<name>{_NAME})")
