@@ -598,7 +598,7 @@ def worker_newsfind_query(args: argparse.Namespace) -> dict[str, Any]:
         res = idx.search(q.text, lang=None, since=q.since, until=q.until, places=q.places,
                          leaders=q.leaders, sort="relevance", limit=10)
         for hit in res.hits:
-            hit.id, hit.title, hit.snippet  # the snippets are part of the answer
+            _ = (hit.id, hit.title, hit.snippet)  # the snippets are part of the answer
         return len(res.hits)
 
     out = timed_queries(queries, run_one)

@@ -83,7 +83,7 @@ def report(name: str, rows: list[tuple[str, list[str]]], verbose: bool) -> None:
 
 def main() -> None:
     sets = load_labels()
-    for name, rows in [*sets.items(), ("all", [row for rows in sets.values() for row in rows])]:
+    for name, rows in [*sets.items(), ("all", [row for labelled in sets.values() for row in labelled])]:
         report(name, rows, verbose="-v" in sys.argv and name != "all")
 
 

@@ -2,8 +2,6 @@
 postings, statistics, lengths and stored fields, read back through Whoosh."""
 from __future__ import annotations
 
-import gzip
-import json
 import zlib
 from io import BytesIO
 from itertools import islice

@@ -1045,7 +1045,7 @@ class NewsIndex:
         return {"places": counts["places"].most_common(10), "leaders": counts["leaders"].most_common(10),
                 "months": sorted(counts["months"].items(), reverse=True)[:12]}
 
-    def get(self, article_id: str) -> ArticleView:
+    def get(self, article_id: str) -> ArticleView:  # noqa: F821 - defined on first use (__getattr__)
         docnum = self.searcher.document_number(id=article_id)
         if docnum is None:
             raise UnknownArticle(f"no article with id {article_id!r} in the index; "
