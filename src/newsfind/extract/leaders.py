@@ -344,10 +344,13 @@ def _title_is_political(text: str, start: int, end: int, is_place: PlaceCheck) -
 def _role_names(text: str, is_place: PlaceCheck) -> list[tuple[int, list[str], bool]]:
     """(offset, name words, whether the role is a monarch's) of every name standing next to a role word."""
     words = Words(_ROLE_WORD_PARTS.for_text(text), text)
-    tokens, starts, ends = words.raw, words.starts, words.ends
+    tokens = words.raw
     # Role words are rare: find them among the distinct words before looking at positions.
     role_words = _ROLE_SIEVE.passing(tokens)
     found: list[tuple[int, list[str], bool]] = []
+    if not role_words:
+        return found
+    starts, ends = words.starts, words.ends
     for index in [index for index, token in enumerate(tokens) if token in role_words]:
         token, start, end = tokens[index], starts[index], ends[index]
         previous = [word.rstrip(".").lower() for word in tokens[max(0, index - 3):index]]
