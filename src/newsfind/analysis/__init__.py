@@ -21,8 +21,19 @@ from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+# _compounds and _lexicon are imported here, not on first use: the indexer calls them for
+# every new word (a function-level import of a module costs ~0.6 µs, 140 a bench article),
+# and every search loads them anyway.
 from .._bmp import BulkPattern, Classes
+from ._compounds import decompose, load_part_table, split_compound
 from ._fold import fold_chars
+from ._lexicon import (
+    german_frequencies,
+    german_zipf,
+    load_all_frequencies,
+    stopwords,
+    transliterate_german,
+)
 
 if TYPE_CHECKING:
     from ._query_word import QueryWord
@@ -69,8 +80,6 @@ def fold(text: str) -> str:
     # the rule needs an ae/oe/ue, which lies inside one [a-z]+ word: most texts have none
     if not _TRANSLITERABLE.search(folded):
         return folded
-    from ._lexicon import transliterate_german
-
     return _ASCII_WORD.sub(lambda m: transliterate_german(m.group()), folded)
 
 
@@ -97,8 +106,6 @@ def _fold_word(segment: str, lang: str) -> str:
         pieces = pieces[:-1]  # possessive 's (English, and German in English style)
     word = "".join(pieces)
     if lang == "de":
-        from ._lexicon import transliterate_german
-
         word = transliterate_german(word)
     return word
 
@@ -106,9 +113,6 @@ def _fold_word(segment: str, lang: str) -> str:
 @lru_cache(maxsize=8_192)
 def _strip_genitive(word: str) -> str:
     """German genitive -s after a vowel, which Snowball keeps: Nordkoreas, Tokios, Takaichis."""
-    from ._compounds import split_compound
-    from ._lexicon import german_zipf
-
     if len(word) < _MIN_GENITIVE_LENGTH or word[-1] != "s" or word[-2] not in "aeiouy":
         return word
     base = word[:-1]
@@ -141,8 +145,6 @@ def _analyse_segment(segment: str, lang: str) -> tuple[str, tuple[str, ...], tup
     if lang != "de" or not word.isalpha():
         whole = _term(word, lang)
         return whole, (), (), (whole,)
-    from ._compounds import decompose
-
     word = _strip_genitive(word)
     whole = _term(word, lang)
     parts, atoms, spans = decompose(word)
@@ -255,9 +257,6 @@ def prepare_bulk_indexing() -> None:
     it forks its workers, which share the result). Without it, words are looked up in the
     lexicons' small buckets, which is cheaper for a run of a few hundred articles and what
     searches do."""
-    from ._compounds import load_part_table
-    from ._lexicon import load_all_frequencies
-
     load_all_frequencies()
     load_part_table()
     _SURFACE_WORDS.prepare()
@@ -351,8 +350,6 @@ def phrase_tokens(text: str, lang: str) -> list[Token]:
 
 @lru_cache(maxsize=2)
 def _stopword_terms(lang: str) -> frozenset[str]:
-    from ._lexicon import german_frequencies, stopwords
-
     words = stopwords(lang)
     stems = {_term(_fold_word(w, lang), lang) for w in words}
     if lang == "de":
@@ -435,8 +432,6 @@ def word_occurrences(text: str, word: str) -> Iterator[tuple[int, int]]:
 
 def is_stopword_word(word: str, lang: str) -> bool:
     """Exact test of a surface word against the stopword list (cheap: no stemming data)."""
-    from ._lexicon import stopwords
-
     _check_lang(lang)
     return fold_chars(word) in stopwords(lang)
 
