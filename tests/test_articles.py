@@ -4,14 +4,25 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ARTICLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsfind.articles import Article, SourceFile, content_hash, decode_text, find_article_files, load_file, load_path
+from newsfind.articles import (
+    Article,
+    SourceFile,
+    _simple_front_matter,
+    content_hash,
+    decode_text,
+    find_article_files,
+    load_file,
+    load_path,
+)
 from newsfind.errors import ArticlePathMissing, BadArticle
 
 
@@ -55,6 +66,50 @@ def test_markdown_front_matter_gives_metadata(tmp_path: Path) -> None:
     assert article.leaders == ("Lee Jae-myung",)
     assert article.url == "https://example.org/a"
     assert article.body == "Der Text."
+
+
+def _yaml_fields(text: str) -> dict[str, Any] | str:
+    """What PyYAML makes of front matter (the loader newsfind falls back to), or its error."""
+    import yaml
+
+    try:
+        meta = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
+    except (yaml.YAMLError, ValueError) as error:
+        return type(error).__name__
+    return {str(k): v for k, v in meta.items()} if isinstance(meta, dict) else {} if meta is None else "not a mapping"
+
+
+def test_simple_front_matter_is_read_without_yaml_as_yaml_reads_it() -> None:
+    text = 'id: "bench-1"\ntitle: "Ad \\"sales\\" boost Time Warner profit \\\\ 5"\ndate: 2018-06-20\nlang: en\n\nsource: Reuters (Tokio)'
+    assert _simple_front_matter(text) == _yaml_fields(text) == {
+        "id": "bench-1", "title": 'Ad "sales" boost Time Warner profit \\ 5', "date": date(2018, 6, 20), "lang": "en",
+        "source": "Reuters (Tokio)"}
+    # what YAML reads otherwise (booleans, numbers, lists, escapes, comments, bad dates) goes to YAML
+    for other in ["draft: no", "yes: 1", "id: 12", "places: [Tokio, Seoul]", 'title: "a\\tb"', "title: Woche #5",
+                  "url: https://example.org", "date: 2026-02-30", "title: Lee\n  Jae-myung", "title: 'it''s'"]:
+        assert _simple_front_matter(other) is None, other
+
+
+_FIELD_VALUES = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=12).map(lambda t: f'"{t}"'),
+    st.text(st.characters(codec="utf-8"), max_size=12).map(lambda t: f"'{t}'"),
+    st.text(st.characters(codec="utf-8"), max_size=12).map(lambda t: json.dumps(t, ensure_ascii=False)),
+    st.text(st.characters(codec="utf-8"), min_size=1, max_size=12),
+    st.dates().map(date.isoformat),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    st.sampled_from(["yes", "No", "TRUE", "off", "null", "Null", "~", "en", "de", "Lee Jae-myung", "Xi's visit"]),
+)
+_FIELD_LINES = st.tuples(st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True) | st.sampled_from(["on", "No"]),
+                         st.sampled_from([": ", ":  ", ":\t", ":"]), _FIELD_VALUES, st.sampled_from(["", " ", "\t"]))
+
+
+@given(st.lists(_FIELD_LINES | st.sampled_from(["", "# note", "  more", "---"]), max_size=5))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_front_matter_read_without_yaml_is_what_yaml_reads(lines: list[Any]) -> None:
+    text = "\n".join(line if isinstance(line, str) else "".join(line) for line in lines)
+    simple = _simple_front_matter(text)
+    if simple is not None:
+        assert simple == _yaml_fields(text)
 
 
 def test_markdown_without_title_uses_first_heading(tmp_path: Path) -> None:
