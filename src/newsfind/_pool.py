@@ -20,7 +20,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from ._packed import PackedValues
-from .store import Postings, encode_positions, md5_low32
+from .store import _POSITIONS, Postings, _encode_single, md5_low32
 
 
 class BlockPostingPool(PostingPool):
@@ -146,6 +146,8 @@ class TermSegmentWriter(SegmentWriter):
 def _add_postings(terms: dict[Any, Any], docnum: int, postings: Postings, boost: float) -> int:
     """Append a document's analysed terms to their arrays; returns the field length."""
     field_boost = postings.format.field_boost
+    unboosted = field_boost == boost == 1.0  # a weight is then the count itself
+    single, several = _encode_single, _POSITIONS.encode  # encode_positions, without its call
     length = 0
     for term, plist in postings.positions.items():
         entry = terms.get(term)
@@ -153,8 +155,8 @@ def _add_postings(terms: dict[Any, Any], docnum: int, postings: Postings, boost:
             entry = terms[term] = (array("I"), array("f"), [])
         count = len(plist)
         entry[0].append(docnum)
-        entry[1].append(count * field_boost * boost)
-        entry[2].append(encode_positions(plist))
+        entry[1].append(count if unboosted else count * field_boost * boost)
+        entry[2].append(single(plist[0]) if count == 1 else several(plist))
         length += count
     return length
 
