@@ -74,7 +74,7 @@ def _roles() -> Roles:
 
 
 # A word that may be a role ([^\W\d_][\w-]*\.?), as one group: texts are split by it (Words)
-_ROLE_WORD_PARTS = BulkPattern(lambda classes: rf"([{classes.letter}][{classes.word}-]*\.?)")
+_ROLE_WORD_PARTS = BulkPattern(lambda classes: rf"([{classes.letter}][{classes.word}-]*+\.?)")
 # A comma only after a possessive ("his successor, Yoshihide Suga"): "the brooding king, Keira
 # Knightly" and "Kings And Queen, Gerard Jugnot" name no king.
 _NAME_AFTER_ROLE = re.compile(rf"[ \t]+(?P<name>{_NAME})")
