@@ -83,6 +83,16 @@ def test_bulk_patterns_find_the_same_words_as_the_plain_ones(text: str) -> None:
         assert fast.split(text) == pattern.plain.split(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT)
+def test_word_patterns_find_what_their_readable_forms_find(text: str) -> None:
+    plain = _bmp.PLAIN
+    letter, digit = rf"[{plain.word}\u0300-\u036f]", rf"[{plain.digit}]"
+    words = rf"{digit}+(?:[.,:/]{digit}+)+|{letter}+(?:[-‐‑–'’]{letter}+)*"
+    assert analysis._SURFACE.findall(text) == re.findall(words, text)
+    assert places._TOKEN.findall(text) == re.findall(rf"[A-Z]\.(?:[A-Z]\.)+|[{plain.letter}]+", text)
+
+
 def test_prepare_bulk_extraction_prepares_both_extractors(prepared: None) -> None:
     prepare_bulk_extraction()
     assert places._TOKEN_PARTS.for_text("Nara") is not places._TOKEN_PARTS.plain

@@ -49,10 +49,14 @@ def _surface_pattern(classes: Classes) -> str:
     letter = rf"[{classes.word}\u0300-\u036f]"
     digit = rf"[{classes.digit}]"
     # Dates and decimals (13.01.2026, 3,5) stay one token; words may be joined by hyphens
-    # (any dash glued between letters) and apostrophes (Yoon’s, O'Brien). The repeats are
-    # possessive: a run of one class ends where the next begins, so giving characters back
-    # could never make a match, and re then keeps no backtracking state (11% fewer steps).
-    return rf"{digit}++(?:[.,:/]{digit}++)++|{letter}++(?:[-‐‑–'’]{letter}++)*+"
+    # (any dash glued between letters) and apostrophes (Yoon’s, O'Brien):
+    #     {digit}+(?:[.,:/]{digit}+)+|{letter}+(?:[-‐‑–'’]{letter}+)*
+    # (tests/test_bmp.py checks the two agree). Written with the first character outside the
+    # alternatives (letter includes digit): re then skips to a possible start by that class
+    # alone instead of trying both alternatives at every character (15% fewer steps). The
+    # repeats are possessive: a run of one class ends where the next begins, so giving
+    # characters back could never make a match, and re keeps no backtracking state (11%).
+    return rf"{letter}(?:(?<={digit}){digit}*+(?:[.,:/]{digit}++)++|{letter}*+(?:[-‐‑–'’]{letter}++)*+)"
 
 
 _SURFACE_WORDS = BulkPattern(_surface_pattern)  # index_positions, with its faster twin in bulk
