@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,14 @@ def test_strip_accents_of_ascii_is_the_text_and_of_the_rest_the_marks_dropped(te
     expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
     assert strip_accents(text) == expected
     assert strip_accents(text.encode("ascii", "ignore").decode()) == text.encode("ascii", "ignore").decode()
+
+
+@given(st.sampled_from(["Lee", "Takaichi", "O'Brien", "Abe"]),
+       st.lists(st.sampled_from(["Lee", "Takaichi", "O'Brien", "Abe", "s", "'s", "’s", "-", "_", "x", " ", ".", "\n"]),
+                max_size=12))
+def test_surname_mentions_are_the_words_standing_alone(word: str, pieces: list[str]) -> None:
+    from newsfind.extract.leaders import _mention_pattern
+
+    text = "".join(pieces)
+    readable = rf"(?<![\w-]){re.escape(word)}(?:s|['’]s)?(?![\w-])"  # the name, not inside a word
+    assert _mention_pattern(word).findall(text) == re.findall(readable, text)

@@ -418,8 +418,11 @@ def _person_with_word(word: str, people: dict[str, list[str]]) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _mention_pattern(word: str) -> re.Pattern[str]:
-    # Surname alone, also in the German genitive ("Takaichis") and English possessive.
-    return re.compile(rf"(?<![\w-]){re.escape(word)}(?:s|['’]s)?(?![\w-])")
+    # Surname alone, also in the German genitive ("Takaichis") and English possessive. The
+    # word comes first and the test of the character before it after it: re then finds the
+    # candidates by the literal (a leading lookbehind would be tried at every character).
+    name = re.escape(word)
+    return re.compile(rf"{name}(?<![\w-]{name})(?:s|['’]s)?(?![\w-])")
 
 
 def _salience(name: str, text: str, title: str) -> float:
