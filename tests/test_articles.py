@@ -13,12 +13,14 @@ from conftest import ARTICLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import newsfind.articles as articles_module
 from newsfind.articles import (
     Article,
     SourceFile,
     _simple_front_matter,
     content_hash,
     decode_text,
+    estimate_jsonl_records,
     find_article_files,
     load_file,
     load_path,
@@ -281,3 +283,38 @@ def test_read_bytes_gives_the_file_up_to_the_limit(data: bytes, limit: int, stat
             assert articles.read_bytes(path, "a.txt", limit=limit) == (data[:limit], len(data) > limit)
         finally:
             articles.os.stat = real_stat
+
+
+def test_jsonl_record_estimate_is_exact_for_small_files(tmp_path: Path) -> None:
+    lines = [json.dumps({"title": f"T{i}", "body": "Text"}).encode() for i in range(5)]
+    (tmp_path / "a.jsonl").write_bytes(b"\n".join(lines))  # no newline after the last
+    (tmp_path / "b.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    # two gzip members (files concatenated with cat): both are read
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(b"\n".join(lines[:2]) + b"\n")
+                                          + gzip.compress(b"\n".join(lines[2:]) + b"\n"))
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    assert [estimate_jsonl_records(tmp_path / n) for n in ("a.jsonl", "b.jsonl", "c.jsonl.gz", "empty.jsonl")] \
+        == [5, 5, 5, 0]
+
+
+def test_jsonl_record_estimate_scales_a_sample_of_a_large_file(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(articles_module, "ESTIMATE_SAMPLE", 1 << 16)
+    rng = __import__("random").Random(7)
+    words = ["Regierung", "Seoul", "Tokio", "summit", "trade", "Gipfeltreffen", "minister"]
+    records = [json.dumps({"title": f"T{i}", "body": " ".join(rng.choices(words, k=rng.randint(20, 60)))})
+               for i in range(20_000)]
+    data = "\n".join(records).encode() + b"\n"
+    (tmp_path / "big.jsonl").write_bytes(data)
+    (tmp_path / "big.jsonl.gz").write_bytes(gzip.compress(data))
+    for name in ("big.jsonl", "big.jsonl.gz"):
+        estimate = estimate_jsonl_records(tmp_path / name)
+        assert estimate is not None and 18_000 <= estimate <= 22_000, (name, estimate)
+
+
+def test_jsonl_record_estimate_of_an_unreadable_file_is_none(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(b'{"title": "A"}\n' * 1000)[:-30])
+    assert estimate_jsonl_records(tmp_path / "bad.jsonl.gz") is None
+    assert estimate_jsonl_records(tmp_path / "cut.jsonl.gz") is None
+    assert estimate_jsonl_records(tmp_path / "missing.jsonl") is None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import builtins
+import gzip
 import json
 import os
 import shutil
@@ -425,3 +426,16 @@ def test_segment_size_without_a_known_run_size_is_the_default() -> None:
     assert indexer.segment_size(None, 2) == indexer.DOCS_PER_SEGMENT
     assert indexer.segment_size(10_000, 2) == 6_250  # one segment per worker, written at the end
     assert indexer.segment_size(100_000, 2) == 5_250
+
+
+def test_a_fresh_build_expects_one_article_a_file_and_a_jsonl_file_its_lines(tmp_path: Path) -> None:
+    from newsfind import indexer
+
+    (tmp_path / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("B\n\nText.\n", encoding="utf-8")
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(b'{"title": "C", "body": "Text"}\n' * 3))
+    pending = [indexer._Pending(str(path), path.name) for path in sorted(tmp_path.iterdir())]
+    assert indexer._expected_articles(pending) == 5
+    (tmp_path / "d.json").write_text('[{"title": "D"}, {"title": "E"}]', encoding="utf-8")
+    pending.append(indexer._Pending(str(tmp_path / "d.json"), "d.json"))
+    assert indexer._expected_articles(pending) is None  # a JSON file may hold any number

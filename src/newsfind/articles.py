@@ -521,6 +521,45 @@ def load_jsonl(file: SourceFile, source: str, notice: Notice) -> Iterator[Articl
         raise BadArticle(source, "empty file")
 
 
+ESTIMATE_SAMPLE = 4 << 20  # decompressed bytes read to estimate a JSON Lines file's length
+
+
+def estimate_jsonl_records(path: Path) -> int | None:
+    """About how many records a JSON Lines file holds (None if it cannot be read): its
+    lines, counted in the first ESTIMATE_SAMPLE bytes (decompressed) and scaled by the
+    file's size; exact for a file that small. A fresh build cuts the workers' shares into
+    even segments by it; the sample costs ~30 ms where counting a 100k-article .jsonl.gz
+    whole takes ~2.7 s."""
+    gzipped = path.name.lower().endswith(".gz")
+    lines = read = consumed = 0
+    last = b"\n"
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            inflate = zlib.decompressobj(wbits=31)
+            while read < ESTIMATE_SAMPLE:
+                chunk = handle.read(1 << 16)
+                if not chunk:
+                    if gzipped and not inflate.eof:
+                        return None  # truncated
+                    return lines + (last != b"\n")  # all of it read: exact
+                consumed += len(chunk)
+                data = chunk
+                if gzipped:
+                    data = inflate.decompress(chunk)
+                    while inflate.eof and inflate.unused_data:  # the next gzip member
+                        rest = inflate.unused_data
+                        inflate = zlib.decompressobj(wbits=31)
+                        data += inflate.decompress(rest)
+                if data:
+                    lines += data.count(b"\n")
+                    read += len(data)
+                    last = data[-1:]
+    except (OSError, zlib.error):
+        return None
+    return round(lines * size / consumed) if lines else None
+
+
 def _jsonl_record(line: bytes, file: SourceFile, source: str, line_no: int, notice: Notice) -> Article:
     text = decode_text(line, f"{source}:{line_no}")
     try:

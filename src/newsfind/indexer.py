@@ -24,6 +24,7 @@ from .articles import (
     Article,
     SourceFile,
     article_file_paths,
+    estimate_jsonl_records,
     find_article_files,
     load_file,
 )
@@ -44,7 +45,8 @@ BATCH_SIZE = 128
 # mark of the largest segment's postings (~55 MB at 5,000): the 100k build's tree PSS is
 # 575 MB with 5,000, 603 MB with 6,000; 20 segments instead of 18.
 DOCS_PER_SEGMENT = 5_000
-# A fresh build of one-article files knows its size, and each worker's share is cut into
+# A fresh build knows its size (a JSON Lines file's from a sample: estimate_jsonl_records,
+# ~7% high on the bench's .jsonl.gz), and each worker's share is cut into
 # equal segments of at most DOCS_PER_SEGMENT (5% to spare). A share that fits one segment
 # gets one, with room for 25% more: the workers' shares differ (English articles cost less,
 # so the worker of that lane takes 10-12% more of them at 10k), and a worker whose
@@ -249,9 +251,8 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
 
     roots = [os.path.abspath(p) for p in paths]
     pending = [_Pending(path, rel) for path, rel in article_file_paths(paths, notice)]
-    many_articles = JSON_SUFFIXES + JSONL_SUFFIXES  # files that may hold more than one
-    # a fresh build of one-article files knows its size (taken now: the scan clears pending)
-    expected = len(pending) if fresh and not any(p.source.lower().endswith(many_articles) for p in pending) else None
+    # a fresh build knows its size (taken now: the scan clears pending)
+    expected = _expected_articles(pending) if fresh else None
     seen: dict[str, str] = {}  # id -> source that won it this run
     files: dict[str, list[Any]] = {}
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
@@ -268,6 +269,24 @@ def _run(ix: Any, gen_dir: Path, manifest: store.Manifest, fresh: bool, paths: l
     if fresh:
         store.switch_generation(gen_dir.parent, gen_dir)
     report.total = len(manifest.articles)
+
+
+def _expected_articles(pending: list[_Pending]) -> int | None:
+    """About how many articles the files hold: one each, a JSON Lines file's estimated
+    lines; None with a JSON file among them (an object or a list of any length)."""
+    count = 0
+    for item in pending:
+        name = item.source.lower()
+        if name.endswith(JSON_SUFFIXES):
+            return None
+        if name.endswith(JSONL_SUFFIXES):
+            lines = estimate_jsonl_records(Path(item.source))
+            if lines is None:
+                return None
+            count += lines
+        else:
+            count += 1
+    return count
 
 
 def segment_size(expected: int | None, workers: int) -> int:
