@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from newsfind import store
+from newsfind import layout, store
 from newsfind.articles import Article
 from newsfind.cli import app
 from newsfind.errors import IndexDamaged, IndexVersionMismatch
@@ -46,7 +46,7 @@ def built(articles_copy: Path, tmp_path: Path) -> Path:
 
 def test_second_writer_waits_then_fails_naming_the_process(built: Path, articles_copy: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(layout, "LOCK_WAIT_SECONDS", 0.3)
     with store.writer_lock(built):
         started = time.monotonic()
         code, _, err = cli("index", str(articles_copy), "--index", str(built))
@@ -137,7 +137,7 @@ def test_interrupted_rebuild_leaves_previous_index_live(built: Path, articles_co
     def crash(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "switch_generation", crash)
+    monkeypatch.setattr(layout, "switch_generation", crash)
     (articles_copy / "extra.txt").write_text("Extra\nMehr Text über Seoul.", encoding="utf-8")
     with pytest.raises(KeyboardInterrupt):
         index_paths([articles_copy], built, rebuild=True)
@@ -439,3 +439,24 @@ def test_a_fresh_build_expects_one_article_a_file_and_a_jsonl_file_its_lines(tmp
     (tmp_path / "d.json").write_text('[{"title": "D"}, {"title": "E"}]', encoding="utf-8")
     pending.append(indexer._Pending(str(tmp_path / "d.json"), "d.json"))
     assert indexer._expected_articles(pending) is None  # a JSON file may hold any number
+
+
+def test_a_run_with_nothing_to_do_never_opens_whoosh(built: Path, articles_copy: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from newsfind.indexer import index_paths; "
+        f"report = index_paths([Path({str(articles_copy)!r})], Path({str(built)!r})); "
+        "print(report.unchanged, sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split(None, 1) == ["5", "[]\n"]
+
+
+def test_a_run_with_work_finds_a_damaged_index(built: Path, articles_copy: Path) -> None:
+    next(p for p in store.live_generation(built).iterdir() if p.suffix == ".seg").unlink()
+    assert index_paths([articles_copy], built).unchanged == 5  # nothing to write: not opened
+    (articles_copy / "neu.txt").write_text("Neu\nEin Gipfel in Wien.", encoding="utf-8")
+    with pytest.raises(IndexDamaged, match="--rebuild"):
+        index_paths([articles_copy], built)

@@ -1,24 +1,14 @@
-"""The on-disk index: Whoosh schema and files, generations, manifest, lock and format version.
+"""The on-disk index's Whoosh side: schema, opening, writers and parallel segment writing.
 
 Whoosh is imported here, by the searching side (``query.py``, ``scoring.py``, which reads
-posting lists) and by ``_pool.py`` (the indexer's segment writers). Layout of an index directory::
-
-    index/CURRENT          name of the live generation directory (swapped atomically)
-    index/gen-.../         Whoosh files, FORMAT, and manifest-<N>.json for Whoosh generation N
-    index/.lock            held (flock) by the one process that writes
+posting lists) and by ``_pool.py`` (the indexer's segment writers). The directory's layout
+(generations, manifest, format version, lock) is ``layout``'s, re-exported here.
 """
 from __future__ import annotations
 
-import errno
-import fcntl
 import gc
-import json
 import os
-import shutil
-import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from hashlib import md5
@@ -30,16 +20,35 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
 from .analysis import LANGS, index_positions, index_tokens, query_tokens
-from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
+from .errors import IndexDamaged
+from .layout import (  # noqa: F401 - re-exported: store is where callers find the layout too
+    CURRENT,
+    FORMAT_FILE,
+    FORMAT_VERSION,
+    LOCK,
+    LOCK_WAIT_SECONDS,
+    READABLE_FORMATS,
+    Manifest,
+    check_format,
+    checked_generation,
+    directory_size,
+    index_exists,
+    live_generation,
+    new_generation_dir,
+    read_manifest,
+    read_names,
+    release_inherited_locks,
+    remove_old_manifests,
+    remove_stale_generations,
+    switch_generation,
+    toc_generation,
+    write_format,
+    write_manifest,
+    writer_lock,
+)
 
-FORMAT_VERSION = 3  # 2: content hashes no longer cover id and path; 3: packed posting blocks
-READABLE_FORMATS = (2, 3)  # 3's reader reads 2's blocks; a write makes an index 3
-CURRENT = "CURRENT"
-LOCK = ".lock"
-FORMAT_FILE = "FORMAT"
 TITLE_BOOST = 2.0
 UNDATED = 0  # day number of an article without a date (sorts last on -date)
-LOCK_WAIT_SECONDS = float(os.environ.get("NEWSFIND_LOCK_TIMEOUT", "10"))
 
 
 def day_number(iso: str | None) -> int:
@@ -192,205 +201,6 @@ def make_document(*, article_id: str, content_hash: str, source: str, lang: str,
     return fields
 
 
-# --- generations, manifest, format -------------------------------------------------------
-
-@dataclass
-class Manifest:
-    """What the live generation holds: per article its hash and source, per file its stat."""
-
-    generation: int = 0  # Whoosh's TOC generation this manifest describes
-    articles: dict[str, list[Any]] = field(default_factory=dict)  # id -> [hash, source, abs path, leaders]
-    files: dict[str, list[Any]] = field(default_factory=dict)  # abs path -> [size, mtime_ns, [ids]]
-    leader_names: dict[str, str] = field(default_factory=dict)  # leader key -> display name
-    updated: float = 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {"generation": self.generation, "updated": self.updated, "articles": self.articles,
-                "files": self.files, "leader_names": self.leader_names}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Manifest:
-        return cls(int(data.get("generation", 0)), dict(data.get("articles", {})),
-                   dict(data.get("files", {})), dict(data.get("leader_names", {})),
-                   float(data.get("updated", 0.0)))
-
-
-def live_generation(index_dir: Path) -> Path | None:
-    try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise IndexDamaged(f"cannot read index at {index_dir}: {error.strerror}") from None
-    if not name or "/" in name or name.startswith("."):
-        raise IndexDamaged(f"index at {index_dir} is damaged (bad {CURRENT} file); run `newsfind index --rebuild`")
-    return index_dir / name
-
-
-def index_exists(index_dir: Path) -> bool:
-    return (index_dir / CURRENT).is_file()
-
-
-def new_generation_dir(index_dir: Path) -> Path:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    import tempfile
-
-    return Path(tempfile.mkdtemp(prefix=f"gen-{time.strftime('%Y%m%d-%H%M%S')}-", dir=index_dir))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def switch_generation(index_dir: Path, gen_dir: Path) -> None:
-    """Make ``gen_dir`` live in one atomic rename, then remove older generations."""
-    _fsync_dir(gen_dir)
-    _write_atomic(index_dir / CURRENT, gen_dir.name + "\n")
-    _fsync_dir(index_dir)
-    remove_stale_generations(index_dir, keep=gen_dir.name)
-
-
-def remove_stale_generations(index_dir: Path, keep: str) -> None:
-    for entry in index_dir.iterdir():
-        if entry.is_dir() and entry.name.startswith("gen-") and entry.name != keep:
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def write_format(gen_dir: Path) -> None:
-    from . import __version__
-
-    _write_atomic(gen_dir / FORMAT_FILE, json.dumps({"format": FORMAT_VERSION, "newsfind": __version__}) + "\n")
-
-
-def check_format(gen_dir: Path, index_dir: Path) -> None:
-    try:
-        info = json.loads((gen_dir / FORMAT_FILE).read_text(encoding="utf-8"))
-        version = int(info["format"])
-    except FileNotFoundError:
-        raise IndexDamaged(f"index at {index_dir} is damaged (no {FORMAT_FILE}); run `newsfind index --rebuild`") from None
-    except (ValueError, KeyError, TypeError):
-        raise IndexDamaged(f"index at {index_dir} is damaged (bad {FORMAT_FILE}); run `newsfind index --rebuild`") from None
-    if version not in READABLE_FORMATS:
-        raise IndexVersionMismatch(
-            f"index at {index_dir} has format {version}, this newsfind reads formats "
-            f"{', '.join(map(str, READABLE_FORMATS))}; "
-            "run `newsfind index --rebuild`")
-
-
-def _manifest_path(gen_dir: Path, generation: int) -> Path:
-    return gen_dir / f"manifest-{generation}.json"
-
-
-def read_manifest(gen_dir: Path, generation: int) -> Manifest | None:
-    """The manifest describing Whoosh generation ``generation`` (None if there is none)."""
-    try:
-        data = json.loads(_manifest_path(gen_dir, generation).read_text(encoding="utf-8"))
-        manifest = Manifest.from_json(data)
-    except (FileNotFoundError, ValueError, TypeError, AttributeError):
-        return None
-    return manifest if manifest.generation == generation else None
-
-
-def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
-    """Written *before* the Whoosh commit of the same generation: whichever generation is
-    live after a crash, its manifest is on disk."""
-    manifest.updated = time.time()
-    text = json.dumps(manifest.to_json(), ensure_ascii=False, separators=(",", ":"))
-    _write_atomic(_manifest_path(gen_dir, manifest.generation), text)
-    # searches need only the display names: a small file of their own keeps start-up fast
-    names = {"generation": manifest.generation, "updated": manifest.updated, "leader_names": manifest.leader_names}
-    _write_atomic(_names_path(gen_dir, manifest.generation), json.dumps(names, ensure_ascii=False))
-
-
-def _names_path(gen_dir: Path, generation: int) -> Path:
-    return gen_dir / f"names-{generation}.json"
-
-
-def read_names(gen_dir: Path, generation: int) -> tuple[dict[str, str], float]:
-    """Leader display names (key -> name) and the time of the last update, for searches."""
-    try:
-        data = json.loads(_names_path(gen_dir, generation).read_text(encoding="utf-8"))
-        return dict(data.get("leader_names", {})), float(data.get("updated", 0.0))
-    except (FileNotFoundError, ValueError, TypeError, AttributeError):
-        manifest = read_manifest(gen_dir, generation)
-        return (manifest.leader_names, manifest.updated) if manifest else ({}, 0.0)
-
-
-def remove_old_manifests(gen_dir: Path, live: int) -> None:
-    for path in [*gen_dir.glob("manifest-*.json"), *gen_dir.glob("names-*.json")]:
-        try:
-            generation = int(path.stem.split("-", 1)[1])
-        except ValueError:
-            continue
-        if generation != live:
-            path.unlink(missing_ok=True)
-
-
-# --- the lock ------------------------------------------------------------------------
-
-_HELD_LOCK_FDS: set[int] = set()
-
-
-def release_inherited_locks() -> None:
-    """In a forked child: close the lock's file descriptor, so the lock dies with the parent."""
-    for fd in list(_HELD_LOCK_FDS):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    _HELD_LOCK_FDS.clear()
-
-
-@contextmanager
-def writer_lock(index_dir: Path, wait: float | None = None) -> Iterator[None]:
-    """One writer at a time. flock dies with its process, so a killed indexer leaves no lock."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    wait = LOCK_WAIT_SECONDS if wait is None else wait
-    path = index_dir / LOCK
-    handle = open(path, "a+", encoding="utf-8")
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
-                    raise IndexLocked(
-                        f"index at {index_dir} is being updated by process {holder}; try again when it has finished"
-                    ) from None
-                time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        _HELD_LOCK_FDS.add(handle.fileno())
-        yield
-    finally:
-        _HELD_LOCK_FDS.discard(handle.fileno())
-        handle.close()
-
-
 # --- opening -------------------------------------------------------------------------------
 
 def open_whoosh(index_dir: Path) -> tuple[Any, Path]:
@@ -410,14 +220,7 @@ def open_searcher(index_dir: Path) -> tuple[Any, Path, Any]:
 
 def _open_checked(index_dir: Path, opened: Callable[[Any], Any]) -> tuple[Any, Path, Any]:
     """The index, its generation dir and ``opened(index)`` (a reader or a searcher)."""
-    if not index_dir.exists():
-        raise IndexMissing(f"no index at {index_dir}; run `newsfind index` to build it")
-    gen_dir = live_generation(index_dir)
-    if gen_dir is None:
-        raise IndexMissing(f"no index at {index_dir}; run `newsfind index` to build it")
-    if not gen_dir.is_dir():
-        raise IndexDamaged(f"index at {index_dir} is damaged ({gen_dir.name} is missing); run `newsfind index --rebuild`")
-    check_format(gen_dir, index_dir)
+    gen_dir = checked_generation(index_dir)
     try:
         ix = _open_dir(gen_dir)
         reader = opened(ix)  # opens every segment file: damage shows here, not mid-query
@@ -543,17 +346,6 @@ def indexed_ids(ix: Any) -> Iterator[dict[str, Any]]:
     """Id and hash of every live document."""
     for fields in stored_documents(ix):
         yield {"id": fields["id"], "hash": fields.get("hash", "")}
-
-
-def directory_size(path: Path) -> int:
-    total = 0
-    for root, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.path.getsize(os.path.join(root, name))
-            except OSError:
-                pass
-    return total
 
 
 def __getattr__(name: str) -> Any:
