@@ -219,12 +219,13 @@ def test_article_file_paths_are_the_paths_path_objects_give(tmp_path: Path, monk
     monkeypatch.chdir(tmp_path / "in" if spelling == "." else tmp_path)
     root = Path(spelling.format(root=tmp_path / "in", rel="in"))
     found = list(article_file_paths([root]))
-    assert [rel for _path, rel in found] == ["a.txt", "sub/b.md", "sub/c.jsonl"]
+    assert [rel for _path, rel, _abs in found] == ["a.txt", "sub/b.md", "sub/c.jsonl"]
+    assert [absolute for _path, _rel, absolute in found] == [os.path.abspath(path) for path, _rel, _abs in found]
     old_way = []
     for dirpath, _dirs, names in os.walk(root):
         old_way += [str(Path(dirpath) / name) for name in names]
-    assert sorted(path for path, _rel in found) == sorted(old_way)
-    assert [str(f.path) for f in find_article_files([root])] == [path for path, _rel in found]
+    assert sorted(path for path, _rel, _abs in found) == sorted(old_way)
+    assert [str(f.path) for f in find_article_files([root])] == [path for path, _rel, _abs in found]
 
 
 def test_directory_named_like_an_article_is_walked_not_read(tmp_path: Path) -> None:

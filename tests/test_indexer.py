@@ -434,10 +434,10 @@ def test_a_fresh_build_expects_one_article_a_file_and_a_jsonl_file_its_lines(tmp
     (tmp_path / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("B\n\nText.\n", encoding="utf-8")
     (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(b'{"title": "C", "body": "Text"}\n' * 3))
-    pending = [indexer._Pending(str(path), path.name) for path in sorted(tmp_path.iterdir())]
+    pending = [indexer._Pending(str(path), path.name, str(path)) for path in sorted(tmp_path.iterdir())]
     assert indexer._expected_articles(pending) == 5
     (tmp_path / "d.json").write_text('[{"title": "D"}, {"title": "E"}]', encoding="utf-8")
-    pending.append(indexer._Pending(str(tmp_path / "d.json"), "d.json"))
+    pending.append(indexer._Pending(str(tmp_path / "d.json"), "d.json", str(tmp_path / "d.json")))
     assert indexer._expected_articles(pending) is None  # a JSON file may hold any number
 
 

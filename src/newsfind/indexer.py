@@ -184,6 +184,7 @@ class _Pending:
 
     source: str  # the path as found (str of SourceFile.path)
     rel: str  # SourceFile.rel
+    abs_path: str  # os.path.abspath(source)
 
     def file(self) -> SourceFile:
         return SourceFile(Path(self.source), self.rel)
@@ -282,7 +283,7 @@ def _run(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, path
         notice(f"warning: {message}")
 
     roots = [os.path.abspath(p) for p in paths]
-    pending = [_Pending(path, rel) for path, rel in article_file_paths(paths, notice)]
+    pending = [_Pending(*found) for found in article_file_paths(paths, notice)]
     # a fresh build knows its size (taken now: the scan clears pending)
     expected = _expected_articles(pending) if fresh else None
     seen: dict[str, str] = {}  # id -> source that won it this run
@@ -472,7 +473,7 @@ def _scan(pending: list[_Pending], manifest: layout.Manifest, seen: dict[str, st
             progress(done, len(pending))
         pending[done - 1] = None  # type: ignore[call-overload]  # done with: its strings go
         source = intern(item.source)
-        abs_path = intern(os.path.abspath(source))
+        abs_path = intern(item.abs_path)
         stat = _stat(source)
         known = manifest.files.get(abs_path)
         if stat and known and known[0] == stat[0] and known[1] == stat[1] \
