@@ -436,23 +436,30 @@ def test_german_lexicon_by_buckets_is_the_whole_lexicon() -> None:
     assert lazy._full is not None  # ~860 buckets read: the rest were parsed at once
 
 
-def _decompose_all(words: list[str], *, table: bool) -> list[tuple[tuple[str, ...], ...]]:
-    """decompose() of each word, judging parts by the rule (as searches do) or by the part
-    table with its beginnings (as bulk indexing does)."""
-    from newsfind.analysis import _compounds
+def _decompose_all(words: list[str], *, mode: str) -> list[tuple[tuple[str, ...], ...]]:
+    """decompose() of each word, judging parts by the rule with every cut tried ("rule", as
+    searches do), by the rule with the whole lexicon's early stop ("lexicon", small indexing
+    runs) or by the part table with its beginnings ("table", bulk indexing)."""
+    from newsfind.analysis import _compounds, _lexicon
 
     saved = _compounds._part_table, _compounds._part_beginnings
     caches = (_compounds.decompose, _compounds.split_compound, _compounds._modifier_forms)
+    lexicon = _lexicon.frequencies("de")
+    may_begin = lexicon.may_begin
     try:
-        if table:
+        if mode == "table":
             _compounds.load_part_table()
         else:
             _compounds._part_table, _compounds._part_beginnings = None, frozenset()
+            lexicon.load_all()
+            if mode == "rule":
+                lexicon.may_begin = lambda _prefix: True  # type: ignore[method-assign]
         for cached in caches:
             cached.cache_clear()
         return [_compounds.decompose(word) for word in words]
     finally:
         _compounds._part_table, _compounds._part_beginnings = saved
+        lexicon.may_begin = may_begin  # type: ignore[method-assign]
         for cached in caches:
             cached.cache_clear()
 
@@ -467,7 +474,9 @@ def _labelled_words() -> list[str]:
 def test_part_table_splits_as_the_rule_does_on_labelled_compounds() -> None:
     words = _labelled_words()
     assert len(words) > 100
-    assert _decompose_all(words, table=True) == _decompose_all(words, table=False)
+    by_rule = _decompose_all(words, mode="rule")
+    assert _decompose_all(words, mode="table") == by_rule
+    assert _decompose_all(words, mode="lexicon") == by_rule
 
 
 @settings(max_examples=40, deadline=None)
@@ -478,4 +487,16 @@ def test_part_table_splits_as_the_rule_does_on_labelled_compounds() -> None:
 def test_part_table_splits_as_the_rule_does_on_made_up_compounds(words: list[list[tuple[str, str]]]) -> None:
     """The table's early stop (no part begins with the chunk) never drops a cut the rule finds."""
     made = ["".join(part + link for part, link in word) for word in words]
-    assert _decompose_all(made, table=True) == _decompose_all(made, table=False)
+    by_rule = _decompose_all(made, mode="rule")
+    assert _decompose_all(made, mode="table") == by_rule
+    assert _decompose_all(made, mode="lexicon") == by_rule
+
+
+def test_lexicon_tells_which_beginnings_some_word_has() -> None:
+    from newsfind.analysis._lexicon import Lexicon
+
+    lexicon = Lexicon("gipfel\t40\ngipfeltreffen\t30\ntreffen\t50\n".encode())
+    assert lexicon.may_begin("zzz")  # cannot tell before the whole lexicon is parsed
+    lexicon.load_all()
+    assert lexicon.may_begin("gip") and lexicon.may_begin("gipfelt") and lexicon.may_begin("treffen")
+    assert not lexicon.may_begin("gipfelx") and not lexicon.may_begin("zzz") and not lexicon.may_begin("a")

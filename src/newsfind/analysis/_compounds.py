@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ._lexicon import german_zipf, stopwords, unsplittable_words
+from ._lexicon import frequencies, german_zipf, stopwords, unsplittable_words
 
 MIN_COMPOUND_LENGTH = 8
 MAX_PARTS = 4
@@ -46,8 +46,6 @@ _part_beginnings: frozenset[str] = frozenset()
 def load_part_table() -> None:
     """Judge every lexicon word as a part once (indexing: before the workers fork)."""
     global _part_table, _part_beginnings
-    from ._lexicon import frequencies
-
     table = {word: zipf for word in frequencies("de").load_all() if (zipf := _part_rule(word))}
     _part_beginnings = frozenset(word[:end] for word in table for end in range(3, len(word)))
     _part_table = table
@@ -101,11 +99,15 @@ def _segmentations(word: str, start: int, memo: dict[int, list[list[Part]]]) -> 
         return memo[start]
     results: list[list[Part]] = [[(form, zipf, start, len(word))] for form, zipf in _head_forms(word[start:])]
     table, beginnings = _part_table, _part_beginnings
+    lexicon = frequencies("de") if table is None else None
     size = len(word)
     for end in range(start + 3, size - 2):
         chunk = word[start:end]
-        if table is not None and chunk not in beginnings and chunk not in table:
-            break  # no part starts with chunk: neither it nor a longer one is a modifier
+        if table is not None:
+            if chunk not in beginnings and chunk not in table:
+                break  # no part starts with chunk: neither it nor a longer one is a modifier
+        elif not lexicon.may_begin(chunk):  # type: ignore[union-attr]
+            break  # no lexicon word does: the same, from the (whole) lexicon
         modifiers = _modifier_forms(chunk)
         if not modifiers:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any
 
@@ -87,6 +88,7 @@ class Lexicon:
         self._start = _index(data, b"\n", 0) + 1 if data[:1] == b"#" else 0  # after the header
         self._buckets: dict[str, dict[str, int]] = {}
         self._full: dict[str, int] | None = None
+        self._sorted: list[str] | None = None
 
     def get(self, word: str, default: int | None = None) -> int | None:
         if len(word) < 2:
@@ -105,6 +107,16 @@ class Lexicon:
             self._buckets.clear()
             self.get = self._full.get  # type: ignore[method-assign]
         return self._full
+
+    def may_begin(self, prefix: str) -> bool:
+        """Whether some word starts with ``prefix``; True (cannot tell) until ``load_all``."""
+        if self._full is None:
+            return True
+        words = self._sorted
+        if words is None:
+            words = self._sorted = sorted(self._full)
+        at = bisect_left(words, prefix)
+        return at < len(words) and words[at].startswith(prefix)
 
     def _bucket(self, prefix: str, exact: bool = False) -> dict[str, int]:
         """The words starting with ``prefix`` (with ``exact``: only the word ``prefix``)."""
