@@ -185,3 +185,18 @@ def test_help_explains_with_examples() -> None:
     for command in ("index", "search", "show", "stats"):
         code, out, _ = run(command, "--help")
         assert code == 0 and "Example" in out
+
+
+def test_only_a_successful_index_run_skips_the_exit_collection(articles_copy: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfind import cli
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(cli, "_skip_exit_collection", lambda: frozen.append(True))
+    index = str(tmp_path / "ix")
+    with pytest.raises(SystemExit) as done:
+        cli.main(["index", str(articles_copy), "--index", index, "--quiet"])
+    assert done.value.code == 0 and frozen == [True]
+    with pytest.raises(SystemExit) as done:
+        cli.main(["index", str(tmp_path / "nowhere"), "--index", index, "--quiet"])
+    assert done.value.code == 1 and frozen == [True]  # a failed run ends as ever
