@@ -392,7 +392,7 @@ def test_labelled_corpus_compounds_split_with_high_precision_and_recall() -> Non
 
 
 def test_word_cache_stays_bounded_and_answers_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsfind.analysis as analysis
+    from newsfind import analysis
 
     expected = analysis.index_positions("Das Gipfeltreffen in Nara, Kohlebergwerk und Suedkorea", "de")
     monkeypatch.setattr(analysis, "_WORD_CACHES", {"de": {}, "en": {}})
@@ -495,8 +495,50 @@ def test_part_table_splits_as_the_rule_does_on_made_up_compounds(words: list[lis
 def test_lexicon_tells_which_beginnings_some_word_has() -> None:
     from newsfind.analysis._lexicon import Lexicon
 
-    lexicon = Lexicon("gipfel\t40\ngipfeltreffen\t30\ntreffen\t50\n".encode())
+    lexicon = Lexicon(b"gipfel\t40\ngipfeltreffen\t30\ntreffen\t50\n")
     assert lexicon.may_begin("zzz")  # cannot tell before the whole lexicon is parsed
     lexicon.load_all()
     assert lexicon.may_begin("gip") and lexicon.may_begin("gipfelt") and lexicon.may_begin("treffen")
     assert not lexicon.may_begin("gipfelx") and not lexicon.may_begin("zzz") and not lexicon.may_begin("a")
+
+
+# --- analyses saved by a build for later runs ----------------------------------------------
+
+def test_saved_analyses_give_every_word_as_analysed_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    import marshal
+
+    from newsfind import analysis
+
+    texts = {"de": [DE_SUMMIT, DE_SHUTTLE, DE_PENINSULA, DE_MISSILES, DE_RELATIONS], "en": [EN_SUMMIT, EN_YOON]}
+    monkeypatch.setattr(analysis, "_WORD_CACHES", {"de": {}, "en": {}})
+    monkeypatch.setattr(analysis, "_SAVED", {"de": {}, "en": {}})
+    expected = {lang: [(analysis.index_positions(t, lang), query_tokens(t, lang), phrase_tokens(t, lang))
+                       for t in lang_texts] for lang, lang_texts in texts.items()}
+    saved = {lang: marshal.loads(marshal.dumps(analysis.saved_analyses(lang, 10_000))) for lang in texts}
+    assert "Gipfeltreffen" in saved["de"] and "Yoon" in saved["en"]
+    assert any(type(plain) is str for plain in saved["de"].values())  # most words: just their term
+    assert any(type(plain) is tuple for plain in saved["de"].values())  # compounds, hyphenated words
+    monkeypatch.setattr(analysis, "_WORD_CACHES", {"de": {}, "en": {}})
+    assert all(analysis.use_saved_analyses(lang, saved[lang]) for lang in texts)
+
+    def never(surface: str, lang: str) -> None:
+        raise AssertionError(f"{surface!r} analysed again")
+
+    monkeypatch.setattr(analysis, "_analyse_word", never)
+    for lang, lang_texts in texts.items():
+        assert [(analysis.index_positions(t, lang), query_tokens(t, lang), phrase_tokens(t, lang))
+                for t in lang_texts] == expected[lang]
+
+
+def test_saved_analyses_that_disagree_with_todays_analysis_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfind import analysis
+
+    monkeypatch.setattr(analysis, "_WORD_CACHES", {"de": {}, "en": {}})
+    monkeypatch.setattr(analysis, "_SAVED", {"de": {}, "en": {}})
+    analysis.index_positions(DE_SUMMIT, "de")
+    saved = analysis.saved_analyses("de", 100)
+    saved["Gipfeltreffen"] = "gipfeltreffen"  # as if compounds were not split when it was saved
+    assert not analysis.use_saved_analyses("de", saved, spot_checks=len(saved))
+    assert analysis._SAVED["de"] == {}
+    with pytest.raises(ValueError, match="unsupported language"):
+        analysis.saved_analyses("fr", 10)

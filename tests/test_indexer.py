@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -162,7 +162,7 @@ def test_check_reports_drift_and_exit_1(built: Path, articles_copy: Path) -> Non
 
 
 def test_moved_file_reuses_its_metadata(built: Path, articles_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsfind.indexer as indexer
+    from newsfind import indexer
 
     calls: list[str] = []
     real = indexer.find_metadata
@@ -176,7 +176,7 @@ def test_moved_file_reuses_its_metadata(built: Path, articles_copy: Path, monkey
 
 
 def test_unchanged_files_are_not_read_again(built: Path, articles_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsfind.indexer as indexer
+    from newsfind import indexer
 
     monkeypatch.setattr(indexer, "load_file", lambda *a, **k: pytest.fail("re-read an unchanged file"))
     assert index_paths([articles_copy], built).unchanged == 5
@@ -298,7 +298,7 @@ def test_unreadable_file_is_reported_and_the_rest_indexed(articles_copy: Path, t
 
 def test_file_vanishing_during_the_run_is_reported(articles_copy: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsfind.indexer as indexer
+    from newsfind import indexer
 
     real_find = indexer.article_file_paths
 
@@ -350,7 +350,7 @@ def test_ids_that_look_like_paths_never_become_paths(tmp_path: Path) -> None:
 
 def test_index_by_another_path_is_unchanged_and_removals_follow_it(built: Path, articles_copy: Path,
                                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsfind.indexer as indexer
+    from newsfind import indexer
 
     monkeypatch.setattr(indexer, "find_metadata", lambda article: pytest.fail("analysed again"))
     moved = tmp_path / "elsewhere" / "articles"
@@ -364,7 +364,7 @@ def test_index_by_another_path_is_unchanged_and_removals_follow_it(built: Path, 
 
 
 def test_workers_start_a_new_segment_after_their_share_and_nothing_is_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsfind.indexer as indexer
+    from newsfind import indexer
 
     monkeypatch.setattr(indexer, "PARALLEL_THRESHOLD", 20)
     monkeypatch.setattr(indexer, "FIRST_BATCH_SIZE", 4)
@@ -388,7 +388,7 @@ def test_workers_start_a_new_segment_after_their_share_and_nothing_is_lost(tmp_p
 
 
 def test_batches_keep_each_language_apart_and_lose_nothing() -> None:
-    import newsfind.indexer as indexer
+    from newsfind import indexer
 
     def article(i: int, lang: str | None, body: str = "") -> Article:
         return Article(id=f"a{i}", title=f"T{i}", body=body, source=f"{i}.md", hash=str(i), lang=lang)
@@ -466,3 +466,59 @@ def test_a_run_with_work_finds_a_damaged_index(built: Path, articles_copy: Path)
     (articles_copy / "neu.txt").write_text("Neu\nEin Gipfel in Wien.", encoding="utf-8")
     with pytest.raises(IndexDamaged, match="--rebuild"):
         index_paths([articles_copy], built)
+
+
+def test_a_build_saves_its_word_analyses_and_a_later_run_starts_from_them(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfind import analysis, indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_THRESHOLD", 20)
+    folder = tmp_path / "in"
+    folder.mkdir()
+
+    def write(first: int, count: int) -> None:
+        for i in range(first, first + count):
+            text = (f"Gipfeltreffen {i}\n\nBundeskanzler Olaf Scholz eröffnete am {i % 28 + 1}. März 2024 das "
+                    f"Kohlebergwerk Nummer {i} in Wien." if i % 2 else
+                    f"Summit {i}\n\nPrime Minister Sanae Takaichi opened shipyard number {i} in Osaka on Monday.")
+            (folder / f"a{i:03d}.txt").write_text(text, encoding="utf-8")
+
+    write(0, 60)
+    index_paths([folder], tmp_path / "idx", workers=2)
+    gen = store.live_generation(tmp_path / "idx")
+    assert (gen / "words-de.marshal").stat().st_size and (gen / "words-en.marshal").stat().st_size
+
+    monkeypatch.setattr(analysis, "_SAVED", {"de": {}, "en": {}})
+    used: list[str] = []
+    use = analysis.use_saved_analyses
+    monkeypatch.setattr(analysis, "use_saved_analyses", lambda lang, saved: used.append(lang) or use(lang, saved))
+    write(60, 40)
+    assert index_paths([folder], tmp_path / "idx", workers=2).added == 40
+    assert sorted(used) == ["de", "en"] and "Kohlebergwerk" in analysis._SAVED["de"]
+    index_paths([folder], tmp_path / "fresh", workers=2)
+    for query in ("Bergwerk", "Gipfel", "Scholz", "shipyard", "Takaichi", "Kohlebergwerk Wien"):
+        with open_index(tmp_path / "idx") as news, open_index(tmp_path / "fresh") as fresh:
+            assert {h.id for h in news.iter_search(query)} == {h.id for h in fresh.iter_search(query)}, query
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(max_size=200))
+def test_saved_word_analyses_damaged_or_of_another_version_are_ignored(data: bytes) -> None:
+    import marshal
+    import tempfile
+    import zlib
+
+    from newsfind import analysis, indexer
+
+    before = {lang: dict(saved) for lang, saved in analysis._SAVED.items()}
+    good = marshal.dumps({"shipyard": "shipyard"})
+    head = indexer._WORDS_MAGIC + analysis.analysis_fingerprint().encode()
+    with tempfile.TemporaryDirectory() as folder:
+        gen = Path(folder)
+        (gen / "words-en.marshal").write_bytes(head + zlib.crc32(data).to_bytes(4, "big") + data + b"!")
+        (gen / "words-de.marshal").write_bytes(head + data)
+        indexer._load_words(gen)
+        assert analysis._SAVED == before
+        (gen / "words-en.marshal").write_bytes(b"NFWORDS1" + b"0" * 32 + zlib.crc32(good).to_bytes(4, "big") + good)
+        indexer._load_words(gen)  # another version's
+        assert analysis._SAVED == before

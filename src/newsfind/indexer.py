@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from sys import intern
@@ -168,14 +169,86 @@ def _prepare_safely(job: Job) -> tuple[dict[str, Any], list[str]] | BadArticle:
         return BadArticle(article.source, f"article {article.id!r} could not be analysed: {error}")
 
 
-def _warm_up(bulk: bool) -> None:
-    """Load analysis and gazetteer data once, before forking workers that share it."""
+# Words of each language whose analyses a build saves for later runs (words-<lang>.marshal),
+# the first met. A 10k build's saved words cover all but ~230 of the 11,700 distinct words of
+# the bench's 100 new articles (30,000 leave ~2,500), and load in ~25 ms.
+SAVED_WORDS = 50_000
+
+
+_WORDS_MAGIC = b"NFWORDS1"  # then the analysis fingerprint (32 hex digits), the CRC-32 of the rest, marshal data
+
+
+def _words_path(gen_dir: Path, lang: str) -> Path:
+    return gen_dir / f"words-{lang}.marshal"
+
+
+def _save_words(gen_dir: Path, lane: int) -> None:
+    """Save the analyses of the lane's language (a worker's, as it retires; the run's own
+    without workers). A cache: any failure leaves the build as it is."""
+    import marshal
+    import zlib
+
+    from .analysis import analysis_fingerprint, saved_analyses
+
+    lang = LANGS[lane % len(LANGS)]
+    path = _words_path(gen_dir, lang)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        saved = saved_analyses(lang, SAVED_WORDS)
+        if saved:
+            data = marshal.dumps(saved)
+            tmp.write_bytes(b"".join((_WORDS_MAGIC, analysis_fingerprint().encode("ascii"),
+                                      zlib.crc32(data).to_bytes(4, "big"), data)))
+            os.replace(tmp, path)
+    except Exception:  # noqa: BLE001 - only a later run's speed is at stake
+        tmp.unlink(missing_ok=True)
+
+
+def _load_words(gen_dir: Path) -> None:
+    """Start from the analyses a build saved, when this version analyses words the same.
+    The checksum keeps a damaged file from marshal (which may allocate whatever length a
+    damaged byte says); a file made to pass it is trusted as Whoosh's segments are (which
+    it unpickles)."""
+    import gc
+    import marshal
+    import zlib
+
+    from .analysis import analysis_fingerprint, use_saved_analyses
+
+    head = len(_WORDS_MAGIC) + 32
+    for lang in LANGS:
+        try:
+            raw = _words_path(gen_dir, lang).read_bytes()
+        except OSError:
+            continue
+        data = memoryview(raw)[head + 4:]
+        if raw[:head] != _WORDS_MAGIC + analysis_fingerprint().encode("ascii") \
+                or int.from_bytes(raw[head:head + 4], "big") != zlib.crc32(data):
+            continue
+        collecting = gc.isenabled()
+        gc.disable()  # ~100,000 tuples and strings: the collector would pass over them repeatedly
+        try:
+            saved = marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
+            continue
+        finally:
+            if collecting:
+                gc.enable()
+        if isinstance(saved, dict):
+            use_saved_analyses(lang, saved)
+
+
+def _warm_up(bulk: bool, gen_dir: Path | None = None) -> None:
+    """Load analysis and gazetteer data once, before forking workers that share it
+    (``gen_dir``: an existing index's, whose saved analyses are loaded too)."""
     from .analysis import prepare_bulk_indexing
     from .extract import prepare_bulk_extraction
 
     if bulk:
         prepare_bulk_indexing()
         prepare_bulk_extraction()
+    if gen_dir is not None:
+        _load_words(gen_dir)
     prepare(Article(id="warm-up", title="Warm-up", body="Präsident Lee traf am 1. Mai 2020 in Tokio ein.",
                     source="", hash="0"))
 
@@ -376,9 +449,9 @@ def _write(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, ro
     if shards:
         from . import store
 
-        _warm_up(bulk)  # load analysis data once, before forking: the workers share it
+        _warm_up(bulk, None if fresh else gen_dir)  # once, before forking: the workers share it
         workers = store.ShardWriters(gen_dir, shards, _analysed, docs_per_segment=docs_per_segment,
-                                     lanes=len(LANGS))
+                                     lanes=len(LANGS), retire=partial(_save_words, gen_dir) if fresh else None)
     try:
         if workers is not None:
             for lane, batch in _batches(jobs, FIRST_BATCH_SIZE, BATCH_SIZE, BULK_THRESHOLD):
@@ -404,6 +477,9 @@ def _write(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, ro
                 record(summary)
             if added is not None:
                 segments = [added._finalize_segment()]
+            if fresh:
+                for lane in range(len(LANGS)):
+                    _save_words(gen_dir, lane)
         gone = [i for i, entry in manifest.articles.items() if i not in seen and _under(entry[2], roots)]
         for i in gone:
             writer().delete_by_term("id", i)

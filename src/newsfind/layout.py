@@ -5,6 +5,8 @@ version and the writer's lock. An index run that finds nothing to do needs only 
 
     index/CURRENT          name of the live generation directory (swapped atomically)
     index/gen-.../         Whoosh files, FORMAT, and manifest-<N>.json for Whoosh generation N
+                           (names-<N>.json: its leaders' display names, for searches;
+                           words-<lang>.marshal: word analyses its build saved for later runs)
     index/.lock            held (flock) by the one process that writes
 """
 from __future__ import annotations

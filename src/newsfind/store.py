@@ -389,7 +389,8 @@ class ShardWriters:
     with a TermSegmentWriter, whose memory grows with its segment). The
     parent adds the finished segments to its own commit (as Whoosh's MpWriter does), so a
     run is still one atomic commit. ``handle(job)`` runs in the child and returns
-    ``(fields or None, summary)``; summaries come back to the parent in order per batch.
+    ``(fields or None, summary)``; summaries come back to the parent in order per batch,
+    and ``retire(lane)`` runs in each child when it has written its last segment.
     After ``docs_per_segment`` documents a worker hands its segment over and starts the
     next one: memory stays flat over any corpus size, and the analysis caches stay warm.
 
@@ -401,7 +402,7 @@ class ShardWriters:
     """
 
     def __init__(self, gen_dir: Path, count: int, handle: Any, *, docs_per_segment: int,
-                 lanes: int = 1) -> None:
+                 lanes: int = 1, retire: Callable[[int], None] | None = None) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -413,7 +414,7 @@ class ShardWriters:
         parent = os.getpid()
         self._processes = [
             context.Process(target=_shard_main, daemon=True, args=(
-                str(gen_dir), self._lanes, home, self._results, handle, parent, docs_per_segment))
+                str(gen_dir), self._lanes, home, self._results, handle, parent, docs_per_segment, retire))
             for home in self._homes]
         # Objects the workers inherit (analysis tables, gazetteer) go to the collector's
         # permanent generation first: never scanned there, and their pages stay shared.
@@ -550,7 +551,7 @@ def _next_batch(lanes: list[Any], home: int, parent: int) -> list[Any] | None:
 
 
 def _shard_main(gen_dir: str, lanes: list[Any], home: int, results: Any, handle: Any, parent: int,
-                docs_per_segment: int) -> None:
+                docs_per_segment: int, retire: Callable[[int], None] | None) -> None:
     release_inherited_locks()
     # No cyclic collection while analysing: its full passes over the worker's growing word
     # caches and term arrays took a fifth of the worker's time, and the analysis makes
@@ -586,6 +587,8 @@ def _shard_main(gen_dir: str, lanes: list[Any], home: int, results: Any, handle:
             writer._close_segment()
             segment = None
         # no tempstorage.destroy(): the directory is shared with the parent's writer
+        if retire is not None:
+            retire(home)  # with the worker's lane, once its work is done
         results.put(("retired", (os.getpid(), segment)))
     except BaseException as error:  # reported to the parent, which fails the run cleanly
         results.put(("error", f"{type(error).__name__}: {error}"))
