@@ -246,10 +246,11 @@ def saved_analyses(lang: str, limit: int) -> dict[str, Plain]:
 def use_saved_analyses(lang: str, saved: dict[str, Plain], spot_checks: int = 16) -> bool:
     """Analyse the words of ``saved`` as it says (False, and nothing used, when any of
     ``spot_checks`` words spread over it is analysed differently now)."""
+    _check_lang(lang)
     words = list(saved)
     step = max(1, len(words) // spot_checks)
     for surface in words[::step][:spot_checks]:
-        if _plain(_analyse_word(surface, _check_lang(lang))) != saved[surface]:
+        if _plain(_analyse_word(surface, lang)) != saved[surface]:
             return False
     _SAVED[lang] = saved
     return True
