@@ -75,10 +75,14 @@ def test_other_format_version_asks_for_rebuild(built: Path) -> None:
     assert code == 1 and "newsfind index --rebuild" in err and len(err.strip().splitlines()) == 1
 
 
-def test_format_2_index_is_read_and_a_write_makes_it_format_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("version", [2, 3])
+def test_older_format_index_is_read_and_a_write_makes_it_current(
+        version: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Format 2 wrote every posting block as Whoosh's tuples; format 3 packs blocks of
-    _pool._PACKED_MIN postings and more. Both give the same hits and scores."""
+    _pool._PACKED_MIN postings and more with their encoded values (PackedValues); format 4
+    with the positions themselves (PackedPositions). All give the same hits and scores."""
     import newsfind._pool as pool
+    from newsfind._packed import PackedValues
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -87,10 +91,14 @@ def test_format_2_index_is_read_and_a_write_makes_it_format_3(tmp_path: Path, mo
             f"Gipfel {i}\nDer Gipfel in Seoul{' und Tokio' * (i % 3)} am {i % 28 + 1}. Mai 2024.", encoding="utf-8")
     packed = tmp_path / "packed"
     index_paths([folder], packed)
-    monkeypatch.setattr(pool, "_PACKED_MIN", 10**9)
+    if version == 2:
+        monkeypatch.setattr(pool, "_PACKED_MIN", 10**9)
+    else:
+        monkeypatch.setattr(pool._PositionLists, "packed",
+                            lambda self, first, end: PackedValues.of(list(self[first:end])))
     old = tmp_path / "old"
     index_paths([folder], old)
-    (store.live_generation(old) / store.FORMAT_FILE).write_text(json.dumps({"format": 2}), encoding="utf-8")
+    (store.live_generation(old) / store.FORMAT_FILE).write_text(json.dumps({"format": version}), encoding="utf-8")
 
     def hits(index: Path, text: str) -> list[tuple[str, float]]:
         # equal scores in either order: the two runs' workers may split the articles differently
@@ -104,7 +112,7 @@ def test_format_2_index_is_read_and_a_write_makes_it_format_3(tmp_path: Path, mo
     monkeypatch.undo()
     (folder / "new.txt").write_text("Neu\nEin Gipfel in Wien.", encoding="utf-8")
     assert index_paths([folder], old).added == 1
-    assert json.loads((store.live_generation(old) / store.FORMAT_FILE).read_text())["format"] == store.FORMAT_VERSION == 3
+    assert json.loads((store.live_generation(old) / store.FORMAT_FILE).read_text())["format"] == store.FORMAT_VERSION == 4
     assert len(hits(old, "Gipfel")) == 61
 
 

@@ -122,10 +122,31 @@ def test_packed_values_are_the_sequence_they_pack(values: list[bytes]) -> None:
         packed[len(values)]
 
 
+@given(st.lists(st.lists(st.integers(0, 70_000), min_size=1, max_size=6, unique=True), max_size=150))
+def test_packed_positions_are_the_encoded_values_they_pack(position_lists: list[list[int]]) -> None:
+    import pickle
+    from array import array
+
+    from whoosh.formats import Positions
+
+    from newsfind._packed import PackedPositions
+
+    position_lists = [sorted(positions) for positions in position_lists]
+    counts = array("B" if all(len(p) < 256 for p in position_lists) else "I", map(len, position_lists))
+    packed = pickle.loads(pickle.dumps(PackedPositions(counts, array("I", [p for ps in position_lists for p in ps])), 5))
+    encoded = [Positions().encode(positions) for positions in position_lists]
+    assert len(packed) == len(encoded) and list(packed) == encoded
+    assert [packed[i] for i in range(len(encoded))] == encoded and [list(p) for p in packed.lists()] == position_lists
+    if encoded:
+        assert packed[-1] == encoded[-1] and list(packed.positions(-1)) == position_lists[-1]
+    with pytest.raises(IndexError):
+        packed[len(encoded)]
+
+
 def test_full_blocks_are_packed_short_ones_are_tuples_single_postings_inlined(tmp_path: Path) -> None:
     import pickle
 
-    from newsfind._packed import PackedValues
+    from newsfind._packed import PackedPositions
 
     documents = [store.make_document(article_id=f"a{i}", content_hash="h", source="s", lang="de",
                                      title="Gipfel", body=f"Gipfel in Seoul {i}" + (" Tokio" if i < 3 else ""),
@@ -144,7 +165,7 @@ def test_full_blocks_are_packed_short_ones_are_tuples_single_postings_inlined(tm
         assert data[:2] == b"\x80\x05" and b"_codecs" not in data
         values = pickle.loads(data)[2]
         kinds[word] = (count, type(values))
-    assert kinds == {"gipfel": (20, PackedValues), "tokio": (3, tuple)}
+    assert kinds == {"gipfel": (20, PackedPositions), "tokio": (3, tuple)}
     single = reader.term_info("body_de", "3")
     assert single.is_inlined() and single.inlined_postings()[:2] == ((3,), (1.0,))
     assert single.inlined_postings()[2] == (store.encode_positions([3]),)
@@ -196,3 +217,15 @@ def test_a_segment_writer_is_freed_without_the_cycle_collector(tmp_path: Path) -
     finally:
         if enabled:
             gc.enable()
+
+
+@given(st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 300) | st.integers(0, 70_000), max_size=300))
+def test_narrowed_numbers_keep_their_values_in_the_smallest_type(numbers: list[int]) -> None:
+    from array import array
+
+    from newsfind._pool import _narrow
+
+    narrowed = _narrow(array("I", numbers))
+    largest = max(numbers, default=0)
+    assert list(narrowed) == numbers
+    assert narrowed.typecode == ("B" if largest < 256 else "H" if largest < 65536 else "I")

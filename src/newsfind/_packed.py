@@ -9,8 +9,11 @@ blob with the end of each; Whoosh's readers index them as they index the tuple.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
-from itertools import accumulate, chain
+from collections.abc import Iterator, Sequence
+from itertools import accumulate, chain, islice
+from operator import sub
+from pickle import dumps
+from struct import Struct
 
 
 class PackedValues:
@@ -43,3 +46,61 @@ class PackedValues:
     def __iter__(self) -> Iterator[bytes]:
         ends = self._ends
         return map(self._blob.__getitem__, map(slice, chain((0,), ends), ends))
+
+
+_UINT = Struct("!I").pack  # whoosh.system.pack_uint
+
+
+def encode_positions(positions: Sequence[int]) -> bytes:
+    """One posting's positions as Whoosh's Positions format encodes them: their number, then
+    the pickled list of gaps."""
+    return _UINT(len(positions)) + dumps(list(map(sub, positions, chain((0,), positions))), 2)
+
+
+class PackedPositions:
+    """A block's position lists (its postings' values in the Positions format) as two
+    arrays: each posting's count, and all positions one posting after another. Indexing
+    gives the bytes Whoosh's readers expect; ``lists`` the positions themselves.
+
+    The indexer keeps positions in arrays while it collects a segment, so a full block is
+    written without making an object per posting, and as a third of the bytes to compress
+    that its encoded values would be (zlib had been a third of writing a segment)."""
+
+    __slots__ = ("_counts", "_ends", "_positions")
+
+    def __init__(self, counts: array, positions: array) -> None:
+        self._counts = counts
+        self._positions = positions
+        self._ends: list[int] | None = None
+
+    def __reduce__(self) -> tuple[type, tuple[array, array]]:
+        return PackedPositions, (self._counts, self._positions)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def _bounds(self) -> list[int]:
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = [0, *accumulate(self._counts)]
+        return ends
+
+    def positions(self, index: int) -> array:
+        """The positions of one posting."""
+        if index < 0:
+            index += len(self._counts)
+        if not 0 <= index < len(self._counts):
+            raise IndexError("PackedPositions index out of range")
+        ends = self._bounds()
+        return self._positions[ends[index]:ends[index + 1]]
+
+    def lists(self) -> list[array]:
+        """The positions of every posting, in order."""
+        ends = self._bounds()
+        return list(map(self._positions.__getitem__, map(slice, ends, islice(ends, 1, None))))
+
+    def __getitem__(self, index: int) -> bytes:
+        return encode_positions(self.positions(index))
+
+    def __iter__(self) -> Iterator[bytes]:
+        return map(encode_positions, self.lists())

@@ -3,11 +3,12 @@ import whoosh.writing)."""
 from __future__ import annotations
 
 import marshal
+import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from operator import sub
 from pickle import dumps
 from typing import Any
@@ -19,8 +20,8 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
-from ._packed import PackedValues
-from .store import _POSITIONS, Postings, _encode_single, md5_low32
+from ._packed import PackedPositions, PackedValues, encode_positions
+from .store import Postings, _encode_single, md5_low32
 
 
 class BlockPostingPool(PostingPool):
@@ -77,8 +78,9 @@ class TermSegmentWriter(SegmentWriter):
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r} needs Whoosh's own writer (vectors or spelling)")
-        # field -> term (str for analysed text, else bytes) -> (document numbers, weights, encoded values)
-        self._terms: dict[str, dict[Any, tuple[array, array, list[bytes]]]] = {}
+        # field -> term -> (document numbers, weights, encoded values) for terms as bytes, or
+        # for analysed text (str terms) (document numbers, position counts, all positions)
+        self._terms: dict[str, dict[Any, tuple[array, array, Any]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # scorable field -> docnum -> length
 
     def add_document(self, **fields: Any) -> None:
@@ -107,7 +109,9 @@ class TermSegmentWriter(SegmentWriter):
                     if terms and (type(next(iter(terms))) is str) != analysed:
                         raise ValueError(f"field {fieldname!r} was given both text and analysed postings")
                     if analysed:
-                        length = _add_postings(terms, docnum, value, boost)
+                        if boost != 1.0:  # weights are the counts times the field's own boost
+                            raise ValueError(f"field {fieldname!r}: analysed postings take no document or field boost")
+                        length = _add_postings(terms, docnum, value)
                     else:
                         length = _add_terms(terms, docnum, field.index(value), boost)
                     if field.scorable:
@@ -138,25 +142,25 @@ class TermSegmentWriter(SegmentWriter):
                 _quantised(lengths.get(docnum, 0)) or 0 for docnum in range(self.docnum)]
             field = self.schema[fieldname]
             writer.start_field(fieldname, field)
-            _write_terms(writer, terms, field.format.fixed_value_size(), quantised)
+            _write_terms(writer, terms, field.format.fixed_value_size(), quantised, field.format.field_boost)
             writer.finish_field()
         writer.close()
 
 
-def _add_postings(terms: dict[Any, Any], docnum: int, postings: Postings, boost: float) -> int:
+def _add_postings(terms: dict[Any, Any], docnum: int, postings: Postings) -> int:
     """Append a document's analysed terms to their arrays; returns the field length."""
-    field_boost = postings.format.field_boost
-    unboosted = field_boost == boost == 1.0  # a weight is then the count itself
-    single, several = _encode_single, _POSITIONS.encode  # encode_positions, without its call
     length = 0
     for term, plist in postings.positions.items():
         entry = terms.get(term)
         if entry is None:
-            entry = terms[term] = (array("I"), array("f"), [])
+            entry = terms[term] = (array("I"), array("I"), array("I"))
         count = len(plist)
         entry[0].append(docnum)
-        entry[1].append(count if unboosted else count * field_boost * boost)
-        entry[2].append(single(plist[0]) if count == 1 else several(plist))
+        entry[1].append(count)
+        if count == 1:
+            entry[2].append(plist[0])
+        else:
+            entry[2].extend(plist)
         length += count
     return length
 
@@ -199,13 +203,13 @@ _COMPRESS_FROM = 256
 _POSTINGS_PROTOCOL = 5
 
 
-def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]],
-                 fixed_size: int | None, quantised: list[int] | None) -> None:
+def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_size: int | None,
+                 quantised: list[int] | None, field_boost: float = 1.0) -> None:
     """One field's terms in sorted order: the posting blocks and term infos that Whoosh's
     W3PostingsWriter and W3FieldWriter.finish_term write (same postings and statistics; a
-    block of _PACKED_MIN postings or more with arrays and PackedValues in it), without
-    their per-posting and per-term calls (and the file position kept here, where the
-    writer asks the file for it: a system call, four per term)."""
+    block of _PACKED_MIN postings or more with arrays and PackedValues or PackedPositions
+    in it), without their per-posting and per-term calls (and the file position kept here,
+    where the writer asks the file for it: a system call, four per term)."""
     postings = writer._postwriter
     limit, compression = postings._blocklimit, postings._compression
     postfile, tindex = writer._postfile, writer._tindex
@@ -214,20 +218,34 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
     chunks: list[bytes] = []
     entries: list[tuple[bytes, bytes]] = []  # term table records, added in bulk
     pending = 0
+    packable = fixed_size is None or fixed_size < 0
     # str keys (analysed text) sort as their UTF-8 bytes do: code point order
     for term in sorted(terms):
-        docnums, weights, values = terms[term]
-        tbytes = term.encode("utf-8") if type(term) is str else term
-        count = len(docnums)
+        values: Any
+        if type(term) is str:  # analysed text: (document numbers, counts, positions)
+            docnums, counts, positions = terms[term]
+            tbytes = term.encode("utf-8")
+            count = len(docnums)
+            if count == 1:
+                weights = (counts[0] if field_boost == 1.0 else _float32(counts[0] * field_boost),)
+                values = (_encode_single(positions[0]) if len(positions) == 1 else encode_positions(positions),)
+            else:
+                weights = array("f", counts) if field_boost == 1.0 else array("f", [c * field_boost for c in counts])
+                values = _PositionLists(counts, positions)
+        else:
+            docnums, weights, values = terms[term]
+            tbytes = term
+            count = len(docnums)
         if count == 1:
             # Most terms: the posting goes into the term info itself (Whoosh's "inlined"
             # postings, which its readers take as a list): no block, header or offset
-            docnum, weight = docnums[0], weights[0]
+            docnum, weight = docnums[0], float(weights[0])
             length = 0 if quantised is None else quantised[docnum]
             length_byte = length and _length_byte(length)  # the term's shortest and longest
+            value = values[0]
             entries.append((prefix + tbytes, _TERM_INFO.pack(
                 True, weight, 1, length_byte, length_byte, max(0, weight), docnum, docnum,
-            ) + dumps(((docnum,), (weight,), (values[0],) if values[0] else ()), _POSTINGS_PROTOCOL)))
+            ) + dumps(((docnum,), (weight,), (value,) if value else ()), _POSTINGS_PROTOCOL)))
         else:
             start = offset
             chunks.append(WHOOSH3_HEADER_MAGIC)
@@ -253,9 +271,10 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
                     min_length = min(min_length, low)
                 max_length = max(max_length, high)
                 max_weight = max(max_weight, block_max_weight)
-                if end - first >= _PACKED_MIN and (fixed_size is None or fixed_size < 0):
-                    packed = PackedValues.of([value for value in values[first:end] if value])
-                    data = dumps((_delta_array(ids), _mini_weights(block_weights, block_weights), packed),
+                if end - first >= _PACKED_MIN and packable:
+                    packed = values.packed(first, end) if type(values) is _PositionLists else \
+                        PackedValues.of([value for value in values[first:end] if value])
+                    data = dumps((_narrow(_delta_array(ids)), _mini_weights(block_weights, block_weights), packed),
                                  _POSTINGS_PROTOCOL)
                 else:
                     data = dumps((_deltas(ids), _mini_weights(block_weights),
@@ -279,6 +298,49 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, list[bytes]]]
             chunks, entries, pending = [], [], 0
     postfile.write(b"".join(chunks))
     _add_to_term_table(tindex, entries)
+
+
+class _PositionLists:
+    """An analysed term's postings as the writer collected them (each one's count of positions,
+    and all positions), read a block at a time: as a tuple of encoded values (Whoosh's
+    small blocks) or as PackedPositions."""
+
+    __slots__ = ("_counts", "_ends", "_positions")
+
+    def __init__(self, counts: array, positions: array) -> None:
+        self._counts, self._positions = counts, positions
+        self._ends = [0, *accumulate(counts)]
+
+    def __getitem__(self, block: slice) -> tuple[bytes, ...]:
+        ends, positions = self._ends, self._positions
+        return tuple(_encode_single(positions[start]) if end - start == 1 else encode_positions(positions[start:end])
+                     for start, end in zip(ends[block.start:block.stop], ends[block.start + 1:block.stop + 1]))
+
+    def packed(self, first: int, end: int) -> PackedPositions:
+        ends = self._ends
+        return PackedPositions(_narrow(self._counts[first:end]), _narrow(self._positions[ends[first]:ends[end]]))
+
+
+def _float32(number: float) -> float:
+    """The number as a weight array ('f') stores it."""
+    return array("f", (number,))[0]
+
+
+# Where the low and the high half of a number sit in its array item's bytes
+_LOW, _HIGH = (0, 1) if sys.byteorder == "little" else (1, 0)
+
+
+def _narrow(numbers: array) -> array:
+    """The numbers ('I') in the smallest unsigned array type that holds them: a block's
+    positions and counts mostly fit 'H' or 'B', which leaves less to pickle and to compress.
+    Told by the halves of the items' bytes: copies and counts in C, where max() and a
+    conversion would make an int object per number (twice the time)."""
+    halves = array("H", numbers.tobytes())
+    if halves[_HIGH::2].count(0) != len(numbers):
+        return numbers
+    low = halves[_LOW::2]
+    octets = array("B", low.tobytes())
+    return octets[_LOW::2] if octets[_HIGH::2].count(0) == len(numbers) else low
 
 
 def _add_to_term_table(table: Any, entries: list[tuple[bytes, bytes]]) -> None:

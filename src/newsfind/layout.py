@@ -26,8 +26,10 @@ from typing import Any
 
 from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
 
-FORMAT_VERSION = 3  # 2: content hashes no longer cover id and path; 3: packed posting blocks
-READABLE_FORMATS = (2, 3)  # 3's reader reads 2's blocks; a write makes an index 3
+# 2: content hashes no longer cover id and path; 3: packed posting blocks; 4: positions in
+# them as arrays (PackedPositions)
+FORMAT_VERSION = 4
+READABLE_FORMATS = (2, 3, 4)  # each reader reads the older blocks; a write makes an index 4
 CURRENT = "CURRENT"
 LOCK = ".lock"
 FORMAT_FILE = "FORMAT"

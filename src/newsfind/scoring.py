@@ -36,11 +36,13 @@ from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.scoring import WeightingModel
 from whoosh.util.numeric import byte_to_length
 
+from ._packed import PackedPositions
 from .store import md5_low32
 
 Scores = dict[int, float]  # document number -> score
 _DENSE = 16  # candidates beyond 1 in 16 of a term's postings: nearly every block holds one
-Postings = tuple[list[int], list[float], list[bytes]]  # ids, weights, encoded values
+# ids, weights, values: encoded (bytes) or, from packed blocks, the positions themselves
+Postings = tuple[list[int], list[float], list[Any]]
 
 
 class Evaluator:
@@ -177,7 +179,8 @@ class Evaluator:
                     at = [places.get(docnum) for places in where]
                     if None in at:
                         continue
-                    positions = [decode(found[2][i]) for found, i in zip(lists, at)]
+                    positions = [decode(value) if type(value := found[2][i]) is bytes else value
+                                 for found, i in zip(lists, at)]
                     later = [set(p) for p in positions[1:]]
                     if not any(all(start + step in found_at for step, found_at in enumerate(later, 1))
                                for start in positions[0]):
@@ -388,8 +391,8 @@ def _read_postings(postfile: Any, offset: int, length: int, values: bool = False
                 weights.extend(repeat(raw_weights, count))
             else:
                 weights.extend(raw_weights)
-            if values:
-                found_values.extend(raw_values)
+            if values:  # packed positions as arrays, not bytes to decode
+                found_values.extend(raw_values.lists() if type(raw_values) is PackedPositions else raw_values)
         if size < 0:
             return ids, weights, found_values
         position = end
