@@ -172,7 +172,8 @@ def _add_terms(terms: dict[Any, Any], docnum: int, items: Iterable[tuple[bytes, 
     for tbytes, freq, weight, vbytes in items:
         entry = terms.get(tbytes)
         if entry is None:
-            entry = terms[tbytes] = (array("I"), array("f"), [])
+            values: list[bytes] = []
+            entry = terms[tbytes] = (array("I"), array("f"), values)
         entry[0].append(docnum)
         entry[1].append(weight * boost)
         entry[2].append(vbytes or b"")
@@ -221,6 +222,7 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
     packable = fixed_size is None or fixed_size < 0
     # str keys (analysed text) sort as their UTF-8 bytes do: code point order
     for term in sorted(terms):
+        weights: Any
         values: Any
         if type(term) is str:  # analysed text: (document numbers, counts, positions)
             docnums, counts, positions = terms[term]

@@ -368,7 +368,7 @@ def _read_postings(postfile: Any, offset: int, length: int, values: bool = False
     view = io.BytesIO(raw)
     ids: list[int] = []
     weights: list[float] = []
-    found_values: list[bytes] = []
+    found_values: list[Any] = []
     position = 4
     previous_max = -1
     while True:
