@@ -5,6 +5,8 @@ Whoosh pickles a block's values (encoded positions) as a tuple of bytes, one obj
 posting to make when a block is read, even by a query that only scores. A full block of
 128 postings unpickles ~3x faster with its ids and weights as arrays and its values as one
 blob with the end of each; Whoosh's readers index them as they index the tuple.
+PackedValues is that blob (index format 3); PackedPositions, which format 4 writes, keeps
+the positions themselves in arrays and encodes a value when one is asked for.
 """
 from __future__ import annotations
 
