@@ -75,7 +75,7 @@ def test_other_format_version_asks_for_rebuild(built: Path) -> None:
     assert code == 1 and "newsfind index --rebuild" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("version", [2, 3])
+@pytest.mark.parametrize("version", [2, 3, 4])
 def test_older_format_index_is_read_and_a_write_makes_it_current(
         version: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Format 2 wrote every posting block as Whoosh's tuples; format 3 packs blocks of
@@ -93,7 +93,7 @@ def test_older_format_index_is_read_and_a_write_makes_it_current(
     index_paths([folder], packed)
     if version == 2:
         monkeypatch.setattr(pool, "_PACKED_MIN", 10**9)
-    else:
+    elif version == 3:
         monkeypatch.setattr(pool._PositionLists, "packed",
                             lambda self, first, end: PackedValues.of(list(self[first:end])))
     old = tmp_path / "old"
@@ -114,6 +114,44 @@ def test_older_format_index_is_read_and_a_write_makes_it_current(
     assert index_paths([folder], old).added == 1
     assert json.loads((store.live_generation(old) / store.FORMAT_FILE).read_text())["format"] == store.FORMAT_VERSION == 4
     assert len(hits(old, "Gipfel")) == 61
+    # Whoosh's own merge reads every block (as its matchers do) and writes them its way
+    fresh = tmp_path / "fresh"
+    index_paths([folder], fresh)
+    merged = store.writer(store._open_dir(store.live_generation(old)))
+    merged.commit(optimize=True)
+    for text in ("Gipfel", "Tokio", '"Gipfel in Seoul"', '"Gipfel in Wien"', "Seoul AND Tokio"):
+        assert hits(old, text) == hits(fresh, text) and hits(old, text)
+
+
+def test_runs_adding_a_few_articles_each_merge_their_segments(tmp_path: Path) -> None:
+    """Each run adds a segment; Whoosh merges the small ones, reading every posting back,
+    those inlined in term infos too (the fifth one-article run failed there once)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"a{i:02d}.txt").write_text(f"Gipfel {i}\nDer Gipfel in Seoul am {i % 28 + 1}. Mai 2024.",
+                                              encoding="utf-8")
+    index = tmp_path / "ix"
+    index_paths([folder], index)
+    counts = []
+    for k in range(8):
+        (folder / f"new{k}.txt").write_text(f"Neu {k}\nEin Gipfel in Wien am {k + 1}. Juni 2025.", encoding="utf-8")
+        assert index_paths([folder], index).added == 1
+        ix, _ = store.open_whoosh(index)
+        counts.append(len(ix._segments()))
+        ix.close()
+    assert any(later < earlier for earlier, later in zip(counts, counts[1:]))  # merged at least once
+    fresh = tmp_path / "fresh"
+    index_paths([folder], fresh)
+
+    def hits(at: Path, text: str) -> list[tuple[str, float]]:
+        with open_index(at) as news:
+            return sorted((hit.id, round(hit.score, 9)) for hit in news.search(text, limit=None).hits)
+
+    for text in ("Gipfel", "Wien", '"Gipfel in Wien"', "Neu AND Juni"):
+        assert hits(index, text) == hits(fresh, text) and hits(index, text)
+    code, out, _ = cli("search", "Gipfel", "--index", str(index), "--since", "2025-06-03", "--format", "ids")
+    assert code == 0 and len(out.split()) == 6
 
 
 @pytest.mark.parametrize("damage", ["delete-segment", "truncate-segment", "delete-generation"])

@@ -33,6 +33,15 @@ class BlockPostingPool(PostingPool):
 
     BLOCK = 4096
 
+    def add(self, item: Any) -> None:
+        # Merging segments reads each posting back through Whoosh's matchers, and a term's
+        # inlined posting without a value (an ID or date term) reads back as "" (its
+        # ListMatcher's stand-in), which the stock pool rejects as no bytes: the first
+        # merge of small segments (a few single-article runs) failed on it.
+        if item[4] == "":
+            item = (*item[:4], b"")
+        super().add(item)
+
     def _write_run(self, f: Any, items: Iterable[Any]) -> None:
         block: list[Any] = []
         for item in items:
