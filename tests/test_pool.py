@@ -82,6 +82,28 @@ def test_term_segment_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
     assert inlined == set(singles)
 
 
+def test_long_documents_positions_and_boosted_titles_are_written_as_whoosh_writes_them(tmp_path: Path) -> None:
+    # positions past 65,535 (kept as 'I' in packed blocks), a term 300 times in one
+    # document, blocks of 16 postings and more, and the boosted title field
+    documents = [dict(id=f"a{i}", lang="de", day=i + 1,
+                      title_de=store.encode_postings({"gipfel": [0], "seoul": [1, 2]}, "title_de"),
+                      body_de=store.encode_postings({
+                          "gipfel": [70_000 + i, 70_005 + i, 99_999],
+                          "tokio": list(range(i, 300 * (i + 1), i + 1)) if i < 3 else [5 + i],
+                          f"w{i}": [i]}, "body_de"))
+                 for i in range(40)]
+    ours = _contents(_segment(tmp_path / "ours", TermSegmentWriter, documents))
+    assert ours == _contents(_segment(tmp_path / "whoosh", SegmentWriter, documents))
+    assert ours["postings"][("body_de", b"gipfel")][0] == 40 and len(ours["postings"][("body_de", b"tokio")][5]) == 40
+
+
+def test_analysed_postings_take_no_document_boost(tmp_path: Path) -> None:
+    writer = TermSegmentWriter(store.create_whoosh(tmp_path), _lk=False)
+    with pytest.raises(ValueError, match="no document or field boost"):
+        writer.add_document(id="a", lang="en", _boost=2.0, title_en=store.encode_postings({"seoul": [0]}, "title_en"))
+    writer.cancel()
+
+
 def test_term_segment_writer_refuses_fields_it_cannot_write(tmp_path: Path) -> None:
     from whoosh import fields as whoosh_fields
     from whoosh import index
