@@ -8,6 +8,7 @@ import os
 import shutil
 import threading
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,7 @@ def test_runs_adding_a_few_articles_each_merge_their_segments(tmp_path: Path) ->
         ix, _ = store.open_whoosh(index)
         counts.append(len(ix._segments()))
         ix.close()
-    assert any(later < earlier for earlier, later in zip(counts, counts[1:]))  # merged at least once
+    assert any(later < earlier for earlier, later in pairwise(counts))  # merged at least once
     fresh = tmp_path / "fresh"
     index_paths([folder], fresh)
 

@@ -85,12 +85,12 @@ def test_term_segment_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
 def test_long_documents_positions_and_boosted_titles_are_written_as_whoosh_writes_them(tmp_path: Path) -> None:
     # positions past 65,535 (kept as 'I' in packed blocks), a term 300 times in one
     # document, blocks of 16 postings and more, and the boosted title field
-    documents = [dict(id=f"a{i}", lang="de", day=i + 1,
-                      title_de=store.encode_postings({"gipfel": [0], "seoul": [1, 2]}, "title_de"),
-                      body_de=store.encode_postings({
-                          "gipfel": [70_000 + i, 70_005 + i, 99_999],
-                          "tokio": list(range(i, 300 * (i + 1), i + 1)) if i < 3 else [5 + i],
-                          f"w{i}": [i]}, "body_de"))
+    documents = [{"id": f"a{i}", "lang": "de", "day": i + 1,
+                  "title_de": store.encode_postings({"gipfel": [0], "seoul": [1, 2]}, "title_de"),
+                  "body_de": store.encode_postings({
+                      "gipfel": [70_000 + i, 70_005 + i, 99_999],
+                      "tokio": list(range(i, 300 * (i + 1), i + 1)) if i < 3 else [5 + i],
+                      f"w{i}": [i]}, "body_de")}
                  for i in range(40)]
     ours = _contents(_segment(tmp_path / "ours", TermSegmentWriter, documents))
     assert ours == _contents(_segment(tmp_path / "whoosh", SegmentWriter, documents))
