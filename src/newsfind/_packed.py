@@ -65,8 +65,8 @@ class PackedPositions:
     gives the bytes Whoosh's readers expect; ``lists`` the positions themselves.
 
     The indexer keeps positions in arrays while it collects a segment, so a full block is
-    written without making an object per posting, and as a third of the bytes to compress
-    that its encoded values would be (zlib had been a third of writing a segment)."""
+    written without making an object per posting, and as less than half the bytes to
+    compress that its encoded values would be (zlib had been a third of writing a segment)."""
 
     __slots__ = ("_counts", "_ends", "_positions")
 
