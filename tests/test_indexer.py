@@ -475,10 +475,11 @@ def test_segment_size_without_a_known_run_size_is_the_default() -> None:
 
     assert indexer.segment_size(None, 2) == indexer.DOCS_PER_SEGMENT
     assert indexer.segment_size(10_000, 2) == 6_250  # one segment per worker, written at the end
-    assert indexer.segment_size(100_000, 2) == 5_250
+    assert indexer.segment_size(100_000, 2) == 6_563
     # an estimate a little high (a JSON Lines file's) still gives one segment per worker
     assert indexer.segment_size(10_698, 2) == 6_687
-    assert indexer.segment_size(12_000, 2) == 3_150
+    assert indexer.segment_size(12_000, 2) == 7_500
+    assert indexer.segment_size(20_000, 2) == 5_250  # two segments a worker
 
 
 def test_a_fresh_build_expects_one_article_a_file_and_a_jsonl_file_its_lines(tmp_path: Path) -> None:
