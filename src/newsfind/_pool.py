@@ -20,8 +20,8 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
-from ._packed import PackedPositions, PackedValues, encode_positions
-from .store import Postings, _encode_single, md5_low32
+from ._packed import PackedPositions, PackedValues
+from .store import Postings, encode_positions, md5_low32
 
 
 class BlockPostingPool(PostingPool):
@@ -239,7 +239,7 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
             count = len(docnums)
             if count == 1:
                 weights = (counts[0] if field_boost == 1.0 else _float32(counts[0] * field_boost),)
-                values = (_encode_single(positions[0]) if len(positions) == 1 else encode_positions(positions),)
+                values = (encode_positions(positions),)
             else:
                 weights = array("f", counts) if field_boost == 1.0 else array("f", [c * field_boost for c in counts])
                 values = _PositionLists(counts, positions)
@@ -324,7 +324,7 @@ class _PositionLists:
 
     def __getitem__(self, block: slice) -> tuple[bytes, ...]:
         ends, positions = self._ends, self._positions
-        return tuple(_encode_single(positions[start]) if end - start == 1 else encode_positions(positions[start:end])
+        return tuple(encode_positions(positions[start:end])
                      for start, end in zip(ends[block.start:block.stop], ends[block.start + 1:block.stop + 1]))
 
     def packed(self, first: int, end: int) -> PackedPositions:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from hashlib import md5
@@ -161,7 +161,7 @@ def md5_low32(key: bytes) -> int:
     return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
 
 
-def encode_positions(plist: list[int]) -> bytes:
+def encode_positions(plist: Sequence[int]) -> bytes:
     """A term's positions as Whoosh's Positions format stores them."""
     return _encode_single(plist[0]) if len(plist) == 1 else _POSITIONS.encode(plist)
 
