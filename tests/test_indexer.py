@@ -76,12 +76,13 @@ def test_other_format_version_asks_for_rebuild(built: Path) -> None:
     assert code == 1 and "newsfind index --rebuild" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("version", [2, 3, 4])
+@pytest.mark.parametrize("version", [2, 3, 4, 5])
 def test_older_format_index_is_read_and_a_write_makes_it_current(
         version: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Format 2 wrote every posting block as Whoosh's tuples; format 3 packs blocks of
     _pool._PACKED_MIN postings and more with their encoded values (PackedValues); format 4
-    with the positions themselves (PackedPositions). All give the same hits and scores."""
+    with the positions themselves (PackedPositions), compressed; format 5 leaves those
+    uncompressed, with the weights pickled as counts. All give the same hits and scores."""
     import newsfind._pool as pool
     from newsfind._packed import PackedValues
 
@@ -97,6 +98,8 @@ def test_older_format_index_is_read_and_a_write_makes_it_current(
     elif version == 3:
         monkeypatch.setattr(pool._PositionLists, "packed",
                             lambda self, first, end: PackedValues.of(list(self[first:end])))
+    elif version == 4:
+        monkeypatch.setattr(pool, "_COMPRESS_POSITIONS", True)
     old = tmp_path / "old"
     index_paths([folder], old)
     (store.live_generation(old) / store.FORMAT_FILE).write_text(json.dumps({"format": version}), encoding="utf-8")
@@ -113,7 +116,7 @@ def test_older_format_index_is_read_and_a_write_makes_it_current(
     monkeypatch.undo()
     (folder / "new.txt").write_text("Neu\nEin Gipfel in Wien.", encoding="utf-8")
     assert index_paths([folder], old).added == 1
-    assert json.loads((store.live_generation(old) / store.FORMAT_FILE).read_text())["format"] == store.FORMAT_VERSION == 4
+    assert json.loads((store.live_generation(old) / store.FORMAT_FILE).read_text())["format"] == store.FORMAT_VERSION == 5
     assert len(hits(old, "Gipfel")) == 61
     # Whoosh's own merge reads every block (as its matchers do) and writes them its way
     fresh = tmp_path / "fresh"

@@ -78,6 +78,10 @@ class PackedPositions:
     def __reduce__(self) -> tuple[type, tuple[array, array]]:
         return PackedPositions, (self._counts, self._positions)
 
+    @property
+    def counts(self) -> array:
+        return self._counts
+
     def __len__(self) -> int:
         return len(self._counts)
 
@@ -106,3 +110,23 @@ class PackedPositions:
 
     def __iter__(self) -> Iterator[bytes]:
         return map(encode_positions, self.lists())
+
+
+def weights_of(counts: array, boost: float) -> array:
+    """The weights of postings with these counts of positions, in a field of this boost."""
+    if boost == 1.0:
+        return array("f", iter(counts))
+    return array("f", [count * boost for count in counts])
+
+
+class CountWeights:
+    """A block's weights pickled as the counts they are made of (the same array object as
+    its PackedPositions' counts, which pickle then writes once)."""
+
+    __slots__ = ("boost", "counts")
+
+    def __init__(self, counts: array, boost: float) -> None:
+        self.counts, self.boost = counts, boost
+
+    def __reduce__(self) -> tuple[object, tuple[array, float]]:
+        return weights_of, (self.counts, self.boost)

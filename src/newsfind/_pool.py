@@ -20,7 +20,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
-from ._packed import PackedPositions, PackedValues
+from ._packed import CountWeights, PackedPositions, PackedValues
 from .store import Postings, encode_positions, md5_low32
 
 
@@ -205,6 +205,13 @@ _PACKED_MIN = 16
 # 256 shrink by ~14% at ~18 µs each: 2,000 bench articles' segment is written in 0.76 ms
 # an article instead of 1.03, for 2.5% more bytes (22.5 MB instead of 21.9).
 _COMPRESS_FROM = 256
+# Full blocks of positions (index format 5) are left uncompressed, their weights pickled as
+# the counts they are made of (CountWeights: the counts array once, where format 4 added the
+# weights as floats and compressed the block): zlib had been a fifth of writing a segment
+# (3,000 of the bench's German articles: 1.14 s, 20.7 MB; 0.90 s, 21.6 MB uncompressed;
+# English 0.80 s, 14.7 MB against 0.59 s, 15.7 MB), and searches read such blocks without
+# decompressing them. True writes format 4 (the tests' older index).
+_COMPRESS_POSITIONS = False
 # Postings (inlined and in blocks) are pickled with protocol 5, where Whoosh uses 2: protocol 2
 # has no bytes type and pickles each encoded position list as a call of _codecs.encode on a
 # str (84 bytes for one position, 47 in protocol 5, and 1.35 µs to write against 0.28).
@@ -282,15 +289,23 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
                     min_length = min(min_length, low)
                 max_length = max(max_length, high)
                 max_weight = max(max_weight, block_max_weight)
+                level = compression
                 if end - first >= _PACKED_MIN and packable:
-                    packed = values.packed(first, end) if type(values) is _PositionLists else \
-                        PackedValues.of([value for value in values[first:end] if value])
-                    data = dumps((_narrow(_delta_array(ids)), _mini_weights(block_weights, block_weights), packed),
+                    packed: PackedPositions | PackedValues
+                    varied: Any = block_weights
+                    if type(values) is _PositionLists:
+                        packed = values.packed(first, end)
+                        if type(packed) is PackedPositions and not _COMPRESS_POSITIONS:
+                            varied, level = CountWeights(packed.counts, field_boost), 0
+                    else:
+                        packed = PackedValues.of([value for value in values[first:end] if value])
+                    data = dumps((_narrow(_delta_array(ids)), _mini_weights(block_weights, varied), packed),
                                  _POSTINGS_PROTOCOL)
                 else:
                     data = dumps((_deltas(ids), _mini_weights(block_weights),
                                   _mini_values(values[first:end], fixed_size)), _POSTINGS_PROTOCOL)
-                level = compression if len(data) >= _COMPRESS_FROM else 0
+                if len(data) < _COMPRESS_FROM:
+                    level = 0
                 if level:
                     data = zlib.compress(data, level)
                 info = dumps((end - first, ids[-1], block_max_weight, level,

@@ -27,9 +27,9 @@ from typing import Any
 from .errors import IndexDamaged, IndexLocked, IndexMissing, IndexVersionMismatch
 
 # 2: content hashes no longer cover id and path; 3: packed posting blocks; 4: positions in
-# them as arrays (PackedPositions)
-FORMAT_VERSION = 4
-READABLE_FORMATS = (2, 3, 4)  # each reader reads the older blocks; a write makes an index 4
+# them as arrays (PackedPositions); 5: blocks of positions uncompressed, weights as counts
+FORMAT_VERSION = 5
+READABLE_FORMATS = (2, 3, 4, 5)  # each reader reads the older blocks; a write makes an index 5
 CURRENT = "CURRENT"
 LOCK = ".lock"
 FORMAT_FILE = "FORMAT"
