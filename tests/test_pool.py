@@ -251,3 +251,25 @@ def test_narrowed_numbers_keep_their_values_in_the_smallest_type(numbers: list[i
     largest = max(numbers, default=0)
     assert list(narrowed) == numbers
     assert narrowed.typecode == ("B" if largest < 256 else "H" if largest < 65536 else "I")
+
+
+@given(st.lists(st.binary(min_size=1, max_size=12), max_size=600, unique=True))
+def test_hash_tables_are_written_as_whoosh_writes_them(keys: list[bytes]) -> None:
+    """write_hash_tables gives the bytes of Whoosh's own _write_hashes (colliding slots too)."""
+    from whoosh.filedb.filetables import OrderedHashWriter
+    from whoosh.filedb.structfile import StructFile
+
+    from newsfind._pool import write_hash_tables
+
+    written = []
+    for ours in (False, True):
+        stream = BytesIO()
+        table = OrderedHashWriter(StructFile(stream))
+        for key in sorted(keys):
+            table.add(key, key[::-1])
+        if ours:
+            table._write_hashes = lambda table=table: write_hash_tables(table)
+        table.dbfile.close = lambda: None  # keep the bytes readable
+        table.close()
+        written.append(stream.getvalue())
+    assert written[0] == written[1]

@@ -7,7 +7,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, chain
 from operator import sub
 from pickle import dumps
@@ -15,6 +15,7 @@ from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS
+from whoosh.filedb.filetables import _pointer as _POINTER
 from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -153,6 +154,8 @@ class TermSegmentWriter(SegmentWriter):
             writer.start_field(fieldname, field)
             _write_terms(writer, terms, field.format.fixed_value_size(), quantised, field.format.field_boost)
             writer.finish_field()
+        tindex = writer._tindex
+        tindex._write_hashes = partial(write_hash_tables, tindex)  # writer.close() calls it
         writer.close()
 
 
@@ -390,6 +393,30 @@ def _add_to_term_table(table: Any, entries: list[tuple[bytes, bytes]]) -> None:
         position += 8 + len(key) + len(value)
     dbfile.write(b"".join(pieces))
     table.lastkey = entries[-1][0]
+
+
+_NO_SLOT = _POINTER.pack(0, 0)
+
+
+def write_hash_tables(table: Any) -> None:
+    """Whoosh's HashWriter._write_hashes (the 256 hash tables of a term table, linear probing
+    by the key hashes), one write per table where it writes each slot (a term table of
+    60,000 terms: 121,000 writes, ~6% of writing a segment)."""
+    dbfile = table.dbfile
+    position = dbfile.tell()
+    pack = _POINTER.pack
+    for entries in table.buckets:
+        count = 2 * len(entries)
+        table.directory.append((position, count))
+        slots: list[tuple[int, int] | None] = [None] * count
+        for hashed, offset in entries:
+            slot = (hashed >> 8) % count
+            while slots[slot] is not None:
+                slot = (slot + 1) % count
+            slots[slot] = (hashed, offset)
+        data = b"".join([_NO_SLOT if entry is None else pack(*entry) for entry in slots])
+        dbfile.write(data)
+        position += len(data)
 
 
 _length_byte = lru_cache(maxsize=None)(length_to_byte)  # lengths are quantised: few values
