@@ -22,7 +22,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from ._packed import CountWeights, PackedPositions, PackedValues
-from .store import Postings, encode_positions, md5_low32
+from .store import Postings, encode_position, encode_positions, md5_low32
 
 
 class BlockPostingPool(PostingPool):
@@ -338,16 +338,21 @@ class _PositionLists:
 
     def __init__(self, counts: array, positions: array) -> None:
         self._counts, self._positions = counts, positions
-        self._ends = [0, *accumulate(counts)]
+        # where each posting's positions end; None when each has one (most terms of a few
+        # postings), whose positions are then indexed as the postings are
+        self._ends = None if len(positions) == len(counts) else [0, *accumulate(counts)]
 
     def __getitem__(self, block: slice) -> tuple[bytes, ...]:
         ends, positions = self._ends, self._positions
+        if ends is None:
+            return tuple(map(encode_position, positions[block]))
         return tuple(encode_positions(positions[start:end])
                      for start, end in zip(ends[block.start:block.stop], ends[block.start + 1:block.stop + 1]))
 
     def packed(self, first: int, end: int) -> PackedPositions:
         ends = self._ends
-        return PackedPositions(_narrow(self._counts[first:end]), _narrow(self._positions[ends[first]:ends[end]]))
+        low, high = (first, end) if ends is None else (ends[first], ends[end])
+        return PackedPositions(_narrow(self._counts[first:end]), _narrow(self._positions[low:high]))
 
 
 def _float32(number: float) -> float:

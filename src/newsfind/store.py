@@ -163,15 +163,15 @@ def md5_low32(key: bytes) -> int:
 
 def encode_positions(plist: Sequence[int]) -> bytes:
     """A term's positions as Whoosh's Positions format stores them."""
-    return _encode_single(plist[0]) if len(plist) == 1 else _POSITIONS.encode(plist)
+    return encode_position(plist[0]) if len(plist) == 1 else _POSITIONS.encode(plist)
 
 
 _POSITIONS = Positions()
 
 
 @lru_cache(maxsize=4096)
-def _encode_single(position: int) -> bytes:
-    """Most terms occur once in an article: their encoded position list is worth reusing."""
+def encode_position(position: int) -> bytes:
+    """A one-position list encoded (most terms occur once in an article: worth reusing)."""
     return _POSITIONS.encode([position])
 
 
