@@ -156,7 +156,14 @@ class TermSegmentWriter(SegmentWriter):
             writer.finish_field()
         tindex = writer._tindex
         tindex._write_hashes = partial(write_hash_tables, tindex)  # writer.close() calls it
-        writer.close()
+        try:
+            writer.close()
+        finally:
+            # The partial and the table refer to each other, and a shard worker freezes its
+            # next writer (gc.freeze) before this one is written: the collector would never
+            # free the cycle, which kept every segment's term table (a 100k build's workers
+            # grew by ~9 MB a segment, to a tree PSS of 663 MB instead of 545).
+            del tindex._write_hashes
 
 
 def _add_postings(terms: dict[Any, Any], docnum: int, postings: Postings) -> int:
