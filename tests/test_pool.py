@@ -273,22 +273,28 @@ def test_narrowed_numbers_keep_their_values_in_the_smallest_type(numbers: list[i
     assert narrowed.typecode == ("B" if largest < 256 else "H" if largest < 65536 else "I")
 
 
-@given(st.lists(st.binary(min_size=1, max_size=12), max_size=600, unique=True))
-def test_hash_tables_are_written_as_whoosh_writes_them(keys: list[bytes]) -> None:
-    """write_hash_tables gives the bytes of Whoosh's own _write_hashes (colliding slots too)."""
+@given(st.lists(st.binary(min_size=1, max_size=12), max_size=600, unique=True), st.integers(0, 300))
+def test_term_tables_are_written_as_whoosh_writes_them(keys: list[bytes], value_size: int) -> None:
+    """_add_to_term_table and write_hash_tables give the bytes of Whoosh's own add and
+    _write_hashes: colliding slots, and offsets past 65,535 (its offset array widens)."""
     from whoosh.filedb.filetables import OrderedHashWriter
     from whoosh.filedb.structfile import StructFile
 
-    from newsfind._pool import write_hash_tables
+    from newsfind._pool import _add_to_term_table, write_hash_tables
 
+    entries = [(key, key[::-1] * value_size) for key in sorted(keys)]
     written = []
     for ours in (False, True):
         stream = BytesIO()
         table = OrderedHashWriter(StructFile(stream))
-        for key in sorted(keys):
-            table.add(key, key[::-1])
         if ours:
+            half = len(entries) // 2
+            _add_to_term_table(table, entries[:half])
+            _add_to_term_table(table, entries[half:])
             table._write_hashes = lambda table=table: write_hash_tables(table)
+        else:
+            for key, value in entries:
+                table.add(key, value)
         table.dbfile.close = lambda: None  # keep the bytes readable
         table.close()
         written.append(stream.getvalue())

@@ -395,15 +395,22 @@ def _add_to_term_table(table: Any, entries: list[tuple[bytes, bytes]]) -> None:
     dbfile = table.dbfile
     position = dbfile.tell()
     hashed = md5_low32 if table.hashfn is md5_hash else table.hashfn
-    buckets, index = table.buckets, table.index
+    buckets = table.buckets
     pieces: list[bytes] = []
+    offsets: list[int] = []
     for key, value in entries:
-        index.append(position)
+        offsets.append(position)
         h = hashed(key)
         buckets[h & 255].append((h, position))
         pieces += (_KEY_VALUE_LENGTHS.pack(len(key), len(value)), key, value)
         position += 8 + len(key) + len(value)
     dbfile.write(b"".join(pieces))
+    # the offsets into the table's GrowableArray at once: appending the largest (the last)
+    # widens its type as far as any of them needs
+    index = table.index
+    index.append(offsets[-1])
+    index.array.pop()
+    index.array.extend(offsets)
     table.lastkey = entries[-1][0]
 
 
