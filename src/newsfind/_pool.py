@@ -8,7 +8,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache, partial
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from operator import sub
 from pickle import dumps
 from typing import Any
@@ -257,6 +257,33 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
             if count == 1:
                 weights = (counts[0] if field_boost == 1.0 else _float32(counts[0] * field_boost),)
                 values = (encode_positions(positions),)
+            elif count < _PACKED_MIN and len(positions) == count and quantised is not None:
+                # one small block of postings of one position each (half of all terms): what
+                # the loop below writes for it, without its general steps
+                start = offset
+                weight = 1.0 if field_boost == 1.0 else _float32(field_boost)
+                lengths = set(map(quantised.__getitem__, docnums))
+                lengths.discard(0)
+                low, high = (min(lengths), max(lengths)) if lengths else (None, 0)
+                data = dumps((_deltas(docnums), None if weight == 1.0 else weight,
+                              tuple(map(encode_position, positions))), _POSTINGS_PROTOCOL)
+                level = compression if len(data) >= _COMPRESS_FROM else 0
+                if level:
+                    data = zlib.compress(data, level)
+                info = dumps((count, docnums[-1], weight, level, _length_byte(low), _length_byte(high)), 2)
+                size = len(info) + len(data)
+                chunks += (WHOOSH3_HEADER_MAGIC, pack_int(-size), info, data)
+                offset += 8 + size
+                pending += offset - start
+                entries.append((prefix + tbytes, _TERM_INFO.pack(
+                    False, 0.0 + sum(repeat(weight, count)), count, 0 if low is None else _length_byte(low),
+                    _length_byte(high), weight, docnums[0], docnums[-1],
+                ) + pack_long(start) + pack_int(offset - start)))
+                if pending >= _FLUSH_BYTES or len(entries) >= _FLUSH_TERMS:
+                    postfile.write(b"".join(chunks))
+                    _add_to_term_table(tindex, entries)
+                    chunks, entries, pending = [], [], 0
+                continue
             else:
                 weights = array("f", counts) if field_boost == 1.0 else array("f", [c * field_boost for c in counts])
                 values = _PositionLists(counts, positions)
