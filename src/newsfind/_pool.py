@@ -248,6 +248,10 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
     packable = fixed_size is None or fixed_size < 0
     # str keys (analysed text) sort as their UTF-8 bytes do: code point order
     for term in sorted(terms):
+        if pending >= _FLUSH_BYTES or len(entries) >= _FLUSH_TERMS:
+            postfile.write(b"".join(chunks))
+            _add_to_term_table(tindex, entries)
+            chunks, entries, pending = [], [], 0
         weights: Any
         values: Any
         if type(term) is str:  # analysed text: (document numbers, counts, positions)
@@ -279,10 +283,6 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
                     False, 0.0 + sum(repeat(weight, count)), count, 0 if low is None else _length_byte(low),
                     _length_byte(high), weight, docnums[0], docnums[-1],
                 ) + pack_long(start) + pack_int(offset - start)))
-                if pending >= _FLUSH_BYTES or len(entries) >= _FLUSH_TERMS:
-                    postfile.write(b"".join(chunks))
-                    _add_to_term_table(tindex, entries)
-                    chunks, entries, pending = [], [], 0
                 continue
             else:
                 weights = array("f", counts) if field_boost == 1.0 else array("f", [c * field_boost for c in counts])
@@ -355,10 +355,6 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
                 False, total_weight, count, 0 if min_length is None else _length_byte(min_length),
                 _length_byte(max_length), max_weight, docnums[0], docnums[-1],
             ) + pack_long(start) + pack_int(offset - start)))
-        if pending >= _FLUSH_BYTES or len(entries) >= _FLUSH_TERMS:
-            postfile.write(b"".join(chunks))
-            _add_to_term_table(tindex, entries)
-            chunks, entries, pending = [], [], 0
     postfile.write(b"".join(chunks))
     _add_to_term_table(tindex, entries)
 
