@@ -300,3 +300,21 @@ def test_term_tables_are_written_as_whoosh_writes_them(keys: list[bytes], value_
         table.close()
         written.append(stream.getvalue())
     assert written[0] == written[1]
+
+
+@given(st.text(max_size=30), st.integers(0, 2**32 - 1))
+def test_field_info_gives_the_terms_whoosh_fields_give(text: str, number: int) -> None:
+    """_FieldInfo's quick ways (an ID field's value, a number's terms kept per value) agree
+    with field.index, a second time too (from what it keeps)."""
+    from newsfind._pool import _FieldInfo
+
+    schema = store.schema()
+    for name, value in (("id", text), ("lang", text), ("day", number), ("place", [text, "japan"])):
+        info = _FieldInfo(schema[name])
+        try:
+            expected = list(schema[name].index(value))
+        except (ValueError, UnicodeEncodeError) as error:
+            with pytest.raises(type(error)):
+                list(info.index(value))
+            continue
+        assert list(info.index(value)) == expected == list(info.index(value))
