@@ -5,8 +5,10 @@ Whoosh pickles a block's values (encoded positions) as a tuple of bytes, one obj
 posting to make when a block is read, even by a query that only scores. A full block of
 128 postings unpickles ~3x faster with its ids and weights as arrays and its values as one
 blob with the end of each; Whoosh's readers index them as they index the tuple.
-PackedValues is that blob (index format 3); PackedPositions, which format 4 writes, keeps
-the positions themselves in arrays and encodes a value when one is asked for.
+PackedValues is that blob (index format 3); PackedPositions, which formats 4 and 5 write,
+keeps the positions themselves in arrays and encodes a value when one is asked for. Format 5
+pickles a block's weights as CountWeights (made from the counts when unpickled) and leaves
+such blocks uncompressed.
 """
 from __future__ import annotations
 
@@ -65,8 +67,8 @@ class PackedPositions:
     gives the bytes Whoosh's readers expect; ``lists`` the positions themselves.
 
     The indexer keeps positions in arrays while it collects a segment, so a full block is
-    written without making an object per posting, and as less than half the bytes to
-    compress that its encoded values would be (zlib had been a third of writing a segment)."""
+    written without making an object per posting, and as less than half the bytes that its
+    encoded values would be."""
 
     __slots__ = ("_counts", "_ends", "_positions")
 
