@@ -573,3 +573,41 @@ def test_saved_word_analyses_damaged_or_of_another_version_are_ignored(data: byt
         (gen / "words-en.marshal").write_bytes(b"NFWORDS1" + b"0" * 32 + zlib.crc32(good).to_bytes(4, "big") + good)
         indexer._load_words(gen)  # another version's
         assert analysis._SAVED == before
+
+
+def test_articles_analysed_in_stages_are_analysed_as_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers analyse a few jobs stage by stage (metadata of all, then the analysis of all):
+    the same fields and summaries, in order, and an article failing in either stage is
+    reported and skipped without its neighbours."""
+    from newsfind import indexer
+
+    jobs = [(Article(id=f"a{i}", title=f"Gipfel {i}", body=f"Präsident Lee traf am {i + 1}. Mai 2024 in Tokio "
+                     f"Ministerpräsident Ishiba.", source=f"a{i}.txt", hash=str(i), lang="de"), None)
+            for i in range(6)]
+
+    def plain(results: list) -> list:  # Postings compared by their positions
+        return [({name: value.positions if isinstance(value, store.Postings) else value
+                  for name, value in fields.items()} if fields else fields, summary) for fields, summary in results]
+
+    expected = plain([indexer._analysed(job) for job in jobs])
+    assert plain(indexer._analysed_stages(jobs)) == expected and expected[2][0] is not None
+    find_metadata, prepare = indexer.find_metadata, indexer.prepare
+
+    def failing_metadata(article: Article) -> indexer.Findings:
+        if article.id == "a2":
+            raise RuntimeError("no metadata")
+        return find_metadata(article)
+
+    def failing_prepare(article: Article, findings: indexer.Findings | None = None) -> tuple[dict, list[str]]:
+        if article.id == "a4":
+            raise RuntimeError("no analysis")
+        return prepare(article, findings)
+
+    monkeypatch.setattr(indexer, "find_metadata", failing_metadata)
+    monkeypatch.setattr(indexer, "prepare", failing_prepare)
+    staged = plain(indexer._analysed_stages(jobs))
+    assert [fields is None for fields, _ in staged] == [False, False, True, False, True, False]
+    assert "no metadata" in staged[2][1].message and "'a2'" in staged[2][1].message
+    assert "no analysis" in staged[4][1].message
+    assert [item for i, item in enumerate(staged) if i not in (2, 4)] == \
+        [item for i, item in enumerate(expected) if i not in (2, 4)]

@@ -182,7 +182,19 @@ def _prepare_safely(job: Job) -> tuple[dict[str, Any], list[str]] | BadArticle:
     try:
         return prepare(article, findings)
     except Exception as error:  # one article must never stop the run
-        return BadArticle(article.source, f"article {article.id!r} could not be analysed: {error}")
+        return _unanalysable(article, error)
+
+
+def _findings_safely(job: Job) -> Findings | BadArticle:
+    article, findings = job
+    try:
+        return findings or find_metadata(article)
+    except Exception as error:  # one article must never stop the run
+        return _unanalysable(article, error)
+
+
+def _unanalysable(article: Article, error: Exception) -> BadArticle:
+    return BadArticle(article.source, f"article {article.id!r} could not be analysed: {error}")
 
 
 # Words of each language whose analyses a build saves for later runs (words-<lang>.marshal),
@@ -466,7 +478,8 @@ def _write(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, ro
         from . import store
 
         _warm_up(bulk, None if fresh else gen_dir)  # once, before forking: the workers share it
-        workers = store.ShardWriters(gen_dir, shards, _analysed, docs_per_segment=docs_per_segment,
+        workers = store.ShardWriters(gen_dir, shards, _analysed_stages, docs_per_segment=docs_per_segment,
+                                     stage_size=STAGE_SIZE,
                                      lanes=len(LANGS), retire=partial(_save_words, gen_dir) if fresh else None)
     try:
         if workers is not None:
@@ -529,6 +542,21 @@ def _write(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, ro
         except Exception:  # noqa: BLE001 - a half-committed writer may not cancel; the original error matters
             pass
         raise
+
+
+# Jobs are analysed a few at a time, stage by stage (metadata of each, then analysis of each,
+# then the worker adds each to its segment): each stage's tables and caches stay in the CPU's
+# caches, where one article after another through all stages evicts them. 3,000 of the
+# bench's German articles, one process, alternated: 0.94 ms an article against 1.06 (English
+# 0.72 against 0.81); stages of 8 to 64 articles did about as well.
+STAGE_SIZE = 32
+
+
+def _analysed_stages(jobs: list[Job]) -> list[tuple[dict[str, Any] | None, Any]]:
+    """``_analysed`` of each job (a few), the metadata of all before the analysis of any."""
+    found = [_findings_safely(job) for job in jobs]
+    return [(None, findings) if isinstance(findings, BadArticle) else _analysed((job[0], findings))
+            for job, findings in zip(jobs, found)]
 
 
 def _analysed(job: Job) -> tuple[dict[str, Any] | None, Any]:

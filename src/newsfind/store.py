@@ -388,8 +388,9 @@ class ShardWriters:
     Whoosh's writer is pure Python; one per core makes posting writing parallel too (each
     with a TermSegmentWriter, whose memory grows with its segment). The
     parent adds the finished segments to its own commit (as Whoosh's MpWriter does), so a
-    run is still one atomic commit. ``handle(job)`` runs in the child and returns
-    ``(fields or None, summary)``; summaries come back to the parent in order per batch,
+    run is still one atomic commit. ``handle(jobs)`` runs in the child on up to
+    ``stage_size`` jobs of a batch at a time and returns ``(fields or None, summary)`` for
+    each, whose documents the child then adds; summaries come back to the parent in order per batch,
     and ``retire(lane)`` runs in each child when it has written its last segment.
     After ``docs_per_segment`` documents a worker hands its segment over and starts the
     next one: memory stays flat over any corpus size, and the analysis caches stay warm.
@@ -401,7 +402,7 @@ class ShardWriters:
     ~205 MB), and no worker idles while another lane has work.
     """
 
-    def __init__(self, gen_dir: Path, count: int, handle: Any, *, docs_per_segment: int,
+    def __init__(self, gen_dir: Path, count: int, handle: Any, *, docs_per_segment: int, stage_size: int = 1,
                  lanes: int = 1, retire: Callable[[int], None] | None = None) -> None:
         import multiprocessing
 
@@ -414,7 +415,8 @@ class ShardWriters:
         parent = os.getpid()
         self._processes = [
             context.Process(target=_shard_main, daemon=True, args=(
-                str(gen_dir), self._lanes, home, self._results, handle, parent, docs_per_segment, retire))
+                str(gen_dir), self._lanes, home, self._results, handle, parent, docs_per_segment, stage_size,
+                retire))
             for home in self._homes]
         # Objects the workers inherit (analysis tables, gazetteer) go to the collector's
         # permanent generation first: never scanned there, and their pages stay shared.
@@ -551,7 +553,7 @@ def _next_batch(lanes: list[Any], home: int, parent: int) -> list[Any] | None:
 
 
 def _shard_main(gen_dir: str, lanes: list[Any], home: int, results: Any, handle: Any, parent: int,
-                docs_per_segment: int, retire: Callable[[int], None] | None) -> None:
+                docs_per_segment: int, stage_size: int, retire: Callable[[int], None] | None) -> None:
     release_inherited_locks()
     # No cyclic collection while analysing: its full passes over the worker's growing word
     # caches and term arrays took a fifth of the worker's time, and the analysis makes
@@ -568,12 +570,12 @@ def _shard_main(gen_dir: str, lanes: list[Any], home: int, results: Any, handle:
             if batch is None:
                 break
             summaries = []
-            for job in batch:
-                fields, summary = handle(job)
-                if fields is not None:
-                    writer.add_document(**fields)
-                    written += 1
-                summaries.append(summary)
+            for start in range(0, len(batch), stage_size):
+                for fields, summary in handle(batch[start:start + stage_size]):
+                    if fields is not None:
+                        writer.add_document(**fields)
+                        written += 1
+                    summaries.append(summary)
             results.put(("batch", summaries))
             if written >= docs_per_segment:  # a full segment: hand it over, start the next
                 results.put(("segment", writer._finalize_segment()))
