@@ -181,7 +181,7 @@ def _prepare_safely(job: Job) -> tuple[dict[str, Any], list[str]] | BadArticle:
     article, findings = job
     try:
         return prepare(article, findings)
-    except Exception as error:  # one article must never stop the run
+    except Exception as error:  # noqa: BLE001 - one article must never stop the run
         return _unanalysable(article, error)
 
 
@@ -189,7 +189,7 @@ def _findings_safely(job: Job) -> Findings | BadArticle:
     article, findings = job
     try:
         return findings or find_metadata(article)
-    except Exception as error:  # one article must never stop the run
+    except Exception as error:  # noqa: BLE001 - one article must never stop the run
         return _unanalysable(article, error)
 
 
