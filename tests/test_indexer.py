@@ -215,8 +215,8 @@ def test_moved_file_reuses_its_metadata(built: Path, articles_copy: Path, monkey
     from newsfind import indexer
 
     calls: list[str] = []
-    real = indexer.find_metadata
-    monkeypatch.setattr(indexer, "find_metadata", lambda article: calls.append(article.id) or real(article))
+    real = indexer._looked_for  # where detection and extraction start, staged or not
+    monkeypatch.setattr(indexer, "_looked_for", lambda article: calls.append(article.id) or real(article))
     (articles_copy / "001_198eb1c213479033.txt").rename(articles_copy / "renamed.txt")
     report = index_paths([articles_copy], built)
     assert (report.added, report.removed, report.unchanged) == (1, 1, 4)
@@ -402,7 +402,7 @@ def test_index_by_another_path_is_unchanged_and_removals_follow_it(built: Path, 
                                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsfind import indexer
 
-    monkeypatch.setattr(indexer, "find_metadata", lambda article: pytest.fail("analysed again"))
+    monkeypatch.setattr(indexer, "_looked_for", lambda article: pytest.fail("analysed again"))
     moved = tmp_path / "elsewhere" / "articles"
     shutil.move(str(articles_copy), moved)  # the folder moved (or the project was copied)
     report = index_paths([moved], built)
@@ -591,19 +591,21 @@ def test_articles_analysed_in_stages_are_analysed_as_one_by_one(monkeypatch: pyt
 
     expected = plain([indexer._analysed(job) for job in jobs])
     assert plain(indexer._analysed_stages(jobs)) == expected and expected[2][0] is not None
-    find_metadata, prepare = indexer.find_metadata, indexer.prepare
+    from newsfind.extract import places
 
-    def failing_metadata(article: Article) -> indexer.Findings:
-        if article.id == "a2":
+    extract_places, prepare = places.extract_places, indexer.prepare
+
+    def failing_places(title: str, body: str, lang: str) -> tuple[str, ...]:
+        if title == "Gipfel 2":
             raise RuntimeError("no metadata")
-        return find_metadata(article)
+        return extract_places(title, body, lang)
 
     def failing_prepare(article: Article, findings: indexer.Findings | None = None) -> tuple[dict, list[str]]:
         if article.id == "a4":
             raise RuntimeError("no analysis")
         return prepare(article, findings)
 
-    monkeypatch.setattr(indexer, "find_metadata", failing_metadata)
+    monkeypatch.setattr(places, "extract_places", failing_places)
     monkeypatch.setattr(indexer, "prepare", failing_prepare)
     staged = plain(indexer._analysed_stages(jobs))
     assert [fields is None for fields, _ in staged] == [False, False, True, False, True, False]

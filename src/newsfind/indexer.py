@@ -132,12 +132,22 @@ class Findings:
 
 def find_metadata(article: Article) -> Findings:
     """Language and metadata: what the file gives wins, the rest is detected or extracted."""
-    from .analysis import detect_language
     from .extract import extract_metadata
 
-    lang = article.lang or detect_language(f"{article.title}\n{article.body[:2000]}")
-    wanted = {"date": article.date is None, "places": article.places is None, "leaders": article.leaders is None}
+    lang, wanted = _looked_for(article)
     extracted = extract_metadata(article.title, article.body, lang, **wanted) if any(wanted.values()) else None
+    return _findings(article, lang, extracted)
+
+
+def _looked_for(article: Article) -> tuple[str, dict[str, bool]]:
+    """The article's language (given or detected) and which metadata it leaves to extraction."""
+    from .analysis import detect_language
+
+    lang = article.lang or detect_language(f"{article.title}\n{article.body[:2000]}")
+    return lang, {"date": article.date is None, "places": article.places is None, "leaders": article.leaders is None}
+
+
+def _findings(article: Article, lang: str, extracted: Any) -> Findings:
     date_iso = article.date if article.date is not None else (extracted.date if extracted else None)
     places = canonical_places(article.places) if article.places is not None else list(extracted.places)
     leaders = list(article.leaders) if article.leaders is not None else list(extracted.leaders)
@@ -148,6 +158,33 @@ def find_metadata(article: Article) -> Findings:
         "leaders": "file" if article.leaders is not None else "text",
     }
     return Findings(lang, date_iso, places, leaders, origin)
+
+
+def _findings_of(jobs: list[Job]) -> list[Findings | BadArticle]:
+    """``find_metadata`` of each job's article (its findings when it has them), one
+    extractor at a time over all of them (extract_metadata_of); problems as BadArticle."""
+    from .extract import extract_metadata_of
+
+    found: list[Any] = []
+    for article, findings in jobs:
+        try:
+            found.append(findings or _looked_for(article))
+        except Exception as error:  # noqa: BLE001 - one article must never stop the run
+            found.append(_unanalysable(article, error))
+    asked = [i for i, item in enumerate(found) if type(item) is tuple and any(item[1].values())]
+    extracted = extract_metadata_of([(jobs[i][0].title, jobs[i][0].body, *found[i]) for i in asked])
+    metadata: dict[int, Any] = dict(zip(asked, extracted))
+    for i, item in enumerate(found):
+        if type(item) is tuple:
+            result = metadata.get(i)
+            article = jobs[i][0]
+            try:
+                if isinstance(result, Exception):
+                    raise result
+                found[i] = _findings(article, item[0], result)
+            except Exception as error:  # noqa: BLE001 - one article must never stop the run
+                found[i] = _unanalysable(article, error)
+    return found
 
 
 def prepare(article: Article, findings: Findings | None = None) -> tuple[dict[str, Any], list[str]]:
@@ -181,14 +218,6 @@ def _prepare_safely(job: Job) -> tuple[dict[str, Any], list[str]] | BadArticle:
     article, findings = job
     try:
         return prepare(article, findings)
-    except Exception as error:  # noqa: BLE001 - one article must never stop the run
-        return _unanalysable(article, error)
-
-
-def _findings_safely(job: Job) -> Findings | BadArticle:
-    article, findings = job
-    try:
-        return findings or find_metadata(article)
     except Exception as error:  # noqa: BLE001 - one article must never stop the run
         return _unanalysable(article, error)
 
@@ -495,8 +524,8 @@ def _write(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, ro
             # new documents go to a segment of their own, written like the workers' (the
             # main writer keeps deletions and merges)
             added = None
-            for job in jobs:
-                fields, summary = _analysed(job)
+            for fields, summary in (result for stage in iter(lambda: list(islice(jobs, STAGE_SIZE)), [])
+                                    for result in _analysed_stages(stage)):
                 if fields is not None:
                     if added is None:
                         from . import store
@@ -554,7 +583,7 @@ STAGE_SIZE = 32
 
 def _analysed_stages(jobs: list[Job]) -> list[tuple[dict[str, Any] | None, Any]]:
     """``_analysed`` of each job (a few), the metadata of all before the analysis of any."""
-    found = [_findings_safely(job) for job in jobs]
+    found = _findings_of(jobs)
     return [(None, findings) if isinstance(findings, BadArticle) else _analysed((job[0], findings))
             for job, findings in zip(jobs, found)]
 

@@ -14,6 +14,7 @@ __all__ = [
     "canonical_leader",
     "canonical_place",
     "extract_metadata",
+    "extract_metadata_of",
     "leader_key",
     "parse_date",
     "place_country",
@@ -45,6 +46,30 @@ def extract_metadata(title: str, body: str, lang: str, *, date: bool = True, pla
         places=place_names.extract_places(title, body, lang) if places else (),
         leaders=leader_names.extract_leaders(title, body, lang) if leaders else (),
     )
+
+
+def extract_metadata_of(items: list[tuple[str, str, str, dict[str, bool]]]) -> list[Metadata | Exception]:
+    """``extract_metadata(title, body, lang, **wanted)`` of each item, one extractor at a time
+    over all of them (the indexer's few articles at a time: each extractor's tables stay in
+    the CPU caches); an item whose extraction raised gets its exception, and no further
+    extractor looks at it."""
+    from newsfind.extract import dates
+    from newsfind.extract import leaders as leader_names
+    from newsfind.extract import places as place_names
+    from newsfind.extract._metadata import Metadata
+
+    found: list[dict[str, Any] | Exception] = [{"date": None, "places": (), "leaders": ()} for _ in items]
+    stages = (("date", lambda title, body, lang: dates.extract_date(title, body)),
+              ("places", place_names.extract_places), ("leaders", leader_names.extract_leaders))
+    for name, extract in stages:
+        for index, (title, body, lang, wanted) in enumerate(items):
+            result = found[index]
+            if isinstance(result, dict) and wanted.get(name, True):
+                try:
+                    result[name] = extract(title, body, lang)
+                except Exception as error:  # noqa: BLE001 - reported with its article
+                    found[index] = error
+    return [result if isinstance(result, Exception) else Metadata(**result) for result in found]
 
 
 def prepare_bulk_extraction() -> None:
