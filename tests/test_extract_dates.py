@@ -117,3 +117,19 @@ def test_what_an_article_gives_is_not_extracted(monkeypatch: pytest.MonkeyPatch)
                                           lang="de", date="2026-01-14"))
     assert found.date == "2026-01-14" and found.origin["date"] == "file"
     assert "Tokyo" in found.places and found.leaders
+
+
+def test_metadata_of_several_articles_is_each_ones_metadata() -> None:
+    """extract_metadata_of (one extractor at a time over the indexer's few articles) gives
+    what extract_metadata gives for each, with what each leaves to extraction."""
+    from newsfind.articles import SourceFile, load_file
+    from newsfind.extract import extract_metadata_of
+
+    found = [article for path in sorted(ARTICLES.iterdir()) if path.suffix in (".txt", ".md")
+             for article in load_file(SourceFile(path, path.name), str(path))]
+    wanted = [{"date": True, "places": True, "leaders": True}, {"date": False, "places": True, "leaders": False},
+              {"date": True, "places": False, "leaders": True}]
+    items = [(a.title, a.body, a.lang or "en", wanted[i % 3]) for i, a in enumerate(found)]
+    assert len(items) == 5
+    assert extract_metadata_of(items) == [extract_metadata(t, b, lang, **w) for t, b, lang, w in items]
+    assert any(metadata.places for metadata in extract_metadata_of(items))
