@@ -304,10 +304,15 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
             docnums, counts, positions = terms[term]
             tbytes = term.encode("utf-8")
             count = len(docnums)
-            if count == 1:
-                weights = (counts[0] if field_boost == 1.0 else _float32(counts[0] * field_boost),)
-                values = (encode_positions(positions),)
-            elif count < _PACKED_MIN and len(positions) == count and quantised is not None:
+            if count == 1:  # as below for a term of one posting, without its general steps
+                docnum = docnums[0]
+                weight = float(counts[0]) if field_boost == 1.0 else _float32(counts[0] * field_boost)
+                length_byte = _length_byte(quantised[docnum]) if quantised is not None and quantised[docnum] else 0
+                entries.append((prefix + tbytes, _TERM_INFO.pack(
+                    True, weight, 1, length_byte, length_byte, max(0, weight), docnum, docnum,
+                ) + dumps(((docnum,), (weight,), (encode_positions(positions),)), _POSTINGS_PROTOCOL)))
+                continue
+            if count < _PACKED_MIN and len(positions) == count and quantised is not None:
                 # one small block of postings of one position each (half of all terms): what
                 # the loop below writes for it, without its general steps
                 start = offset
