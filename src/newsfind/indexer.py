@@ -46,8 +46,8 @@ FIRST_BATCH_SIZE = 4
 BATCH_SIZE = 128
 # A worker then writes its segment out and starts the next. Its memory keeps the high-water
 # mark of the largest segment's postings (the term arrays of index formats 4 and 5: 62 MB at
-# 5,000 articles, 91 at 10,000; format 3 took 79 and 126). Larger segments repeat fewer terms: 10,000 of the
-# bench's articles were written in 2.95 s as one segment, 3.55 as two. The 100k build with
+# 5,000 articles, 91 at 10,000; format 3 took 79 and 126). Larger segments repeat fewer
+# terms: 10,000 of the bench's articles were written in 2.95 s as one segment, 3.55 as two. The 100k build with
 # 7,000 (16 segments) against 5,000 (20), alternated: 81.3 / 83.3 s against 83.4 / 87.6,
 # tree PSS 551 MB against 529, index 535 MB against 556.
 DOCS_PER_SEGMENT = 7_000

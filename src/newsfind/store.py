@@ -390,8 +390,8 @@ class ShardWriters:
     parent adds the finished segments to its own commit (as Whoosh's MpWriter does), so a
     run is still one atomic commit. ``handle(jobs)`` runs in the child on up to
     ``stage_size`` jobs of a batch at a time and returns ``(fields or None, summary)`` for
-    each, whose documents the child then adds; summaries come back to the parent in order per batch,
-    and ``retire(lane)`` runs in each child when it has written its last segment.
+    each, whose documents the child then adds; summaries come back to the parent in order
+    per batch, and ``retire(lane)`` runs in each child when it has written its last segment.
     After ``docs_per_segment`` documents a worker hands its segment over and starts the
     next one: memory stays flat over any corpus size, and the analysis caches stay warm.
 
