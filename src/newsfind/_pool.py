@@ -304,28 +304,21 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
             docnums, counts, positions = terms[term]
             tbytes = term.encode("utf-8")
             count = len(docnums)
-            if count == 1:  # as below for a term of one posting, without its general steps
+            if count == 1:  # the general steps below, without the tuples they take
                 docnum = docnums[0]
                 weight = float(counts[0]) if field_boost == 1.0 else _float32(counts[0] * field_boost)
-                length_byte = _length_byte(quantised[docnum]) if quantised is not None and quantised[docnum] else 0
-                entries.append((prefix + tbytes, _TERM_INFO.pack(
-                    True, weight, 1, length_byte, length_byte, max(0, weight), docnum, docnum,
-                ) + dumps(((docnum,), (weight,), (encode_positions(positions),)), _POSTINGS_PROTOCOL)))
+                entries.append((prefix + tbytes, _inlined(
+                    docnum, weight, 0 if quantised is None else quantised[docnum], encode_positions(positions))))
                 continue
             if count < _PACKED_MIN and len(positions) == count and quantised is not None:
                 # one small block of postings of one position each (half of all terms): what
                 # the loop below writes for it, without its general steps
                 start = offset
                 weight = 1.0 if field_boost == 1.0 else _float32(field_boost)
-                lengths = set(map(quantised.__getitem__, docnums))
-                lengths.discard(0)
-                low, high = (min(lengths), max(lengths)) if lengths else (None, 0)
-                data = dumps((_deltas(docnums), None if weight == 1.0 else weight,
-                              tuple(map(encode_position, positions))), _POSTINGS_PROTOCOL)
-                level = compression if len(data) >= _COMPRESS_FROM else 0
-                if level:
-                    data = zlib.compress(data, level)
-                info = dumps((count, docnums[-1], max(0, weight), level, _length_byte(low), _length_byte(high)), 2)
+                low, high = _length_range(quantised, docnums)
+                info, data = _block(dumps((_deltas(docnums), None if weight == 1.0 else weight,
+                                           tuple(map(encode_position, positions))), _POSTINGS_PROTOCOL),
+                                    compression, count, docnums[-1], max(0, weight), low, high)
                 size = len(info) + len(data)
                 chunks += (WHOOSH3_HEADER_MAGIC, pack_int(-size), info, data)
                 offset += 8 + size
@@ -343,15 +336,9 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
             tbytes = term
             count = len(docnums)
         if count == 1:
-            # Most terms: the posting goes into the term info itself (Whoosh's "inlined"
-            # postings, which its readers take as a list): no block, header or offset
-            docnum, weight = docnums[0], float(weights[0])
-            length = 0 if quantised is None else quantised[docnum]
-            length_byte = length and _length_byte(length)  # the term's shortest and longest
-            value = values[0]
-            entries.append((prefix + tbytes, _TERM_INFO.pack(
-                True, weight, 1, length_byte, length_byte, max(0, weight), docnum, docnum,
-            ) + dumps(((docnum,), (weight,), (value,) if value else ()), _POSTINGS_PROTOCOL)))
+            docnum = docnums[0]
+            entries.append((prefix + tbytes, _inlined(
+                docnum, float(weights[0]), 0 if quantised is None else quantised[docnum], values[0])))
         else:
             start = offset
             chunks.append(WHOOSH3_HEADER_MAGIC)
@@ -364,12 +351,7 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
                 ids = docnums[first:end]
                 block_weights = weights[first:end]
                 block_max_weight = max(0, max(block_weights))
-                if quantised is None:
-                    low, high = None, 0
-                else:
-                    lengths = set(map(quantised.__getitem__, ids))
-                    lengths.discard(0)
-                    low, high = (min(lengths), max(lengths)) if lengths else (None, 0)
+                low, high = (None, 0) if quantised is None else _length_range(quantised, ids)
                 total_weight += sum(block_weights)
                 if min_length is None:
                     min_length = low
@@ -392,12 +374,7 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
                 else:
                     data = dumps((_deltas(ids), _mini_weights(block_weights),
                                   _mini_values(values[first:end], fixed_size)), _POSTINGS_PROTOCOL)
-                if len(data) < _COMPRESS_FROM:
-                    level = 0
-                if level:
-                    data = zlib.compress(data, level)
-                info = dumps((end - first, ids[-1], block_max_weight, level,
-                              _length_byte(low), _length_byte(high)), 2)
+                info, data = _block(data, level, end - first, ids[-1], block_max_weight, low, high)
                 size = len(info) + len(data)
                 chunks += (pack_int(-size if end == count else size), info, data)
                 offset += 4 + size
@@ -408,6 +385,31 @@ def _write_terms(writer: Any, terms: dict[Any, tuple[array, array, Any]], fixed_
             ) + pack_long(start) + pack_int(offset - start)))
     postfile.write(b"".join(chunks))
     _add_to_term_table(tindex, entries)
+
+
+def _inlined(docnum: int, weight: float, length: int, value: bytes) -> bytes:
+    """The term info of a term of one posting (most terms), the posting in it: Whoosh's
+    "inlined" postings, which its readers take as a list; no block, header or offset."""
+    length_byte = length and _length_byte(length)  # the term's shortest and longest
+    return _TERM_INFO.pack(True, weight, 1, length_byte, length_byte, max(0, weight), docnum, docnum) + \
+        dumps(((docnum,), (weight,), (value,) if value else ()), _POSTINGS_PROTOCOL)
+
+
+def _length_range(quantised: list[int], ids: Iterable[int]) -> tuple[int | None, int]:
+    """The shortest and longest of the documents' quantised lengths ((None, 0): none)."""
+    lengths = set(map(quantised.__getitem__, ids))
+    lengths.discard(0)
+    return (min(lengths), max(lengths)) if lengths else (None, 0)
+
+
+def _block(data: bytes, level: int, count: int, last_id: int, max_weight: float, low: int | None,
+           high: int) -> tuple[bytes, bytes]:
+    """A block's pickled info and its data, compressed at ``level`` from _COMPRESS_FROM bytes."""
+    if len(data) < _COMPRESS_FROM:
+        level = 0
+    if level:
+        data = zlib.compress(data, level)
+    return dumps((count, last_id, max_weight, level, _length_byte(low), _length_byte(high)), 2), data
 
 
 class _PositionLists:

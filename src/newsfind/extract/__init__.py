@@ -36,16 +36,10 @@ def extract_metadata(title: str, body: str, lang: str, *, date: bool = True, pla
                      leaders: bool = True) -> Metadata:
     """Date, places and leaders of one article (lang "de" or "en"). What is switched off (an
     article that gives it) is not looked for and comes back empty: None, ()."""
-    from newsfind.extract import dates
-    from newsfind.extract import leaders as leader_names
-    from newsfind.extract import places as place_names
-    from newsfind.extract._metadata import Metadata
-
-    return Metadata(
-        date=dates.extract_date(title, body) if date else None,
-        places=place_names.extract_places(title, body, lang) if places else (),
-        leaders=leader_names.extract_leaders(title, body, lang) if leaders else (),
-    )
+    found = extract_metadata_of([(title, body, lang, {"date": date, "places": places, "leaders": leaders})])[0]
+    if isinstance(found, Exception):
+        raise found
+    return found
 
 
 def extract_metadata_of(items: list[tuple[str, str, str, dict[str, bool]]]) -> list[Metadata | Exception]:
