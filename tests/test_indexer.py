@@ -10,6 +10,7 @@ import threading
 import time
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -437,6 +438,53 @@ def test_workers_start_a_new_segment_after_their_share_and_nothing_is_lost(tmp_p
         assert news.search("Wien", limit=5).total == 50
 
 
+def test_new_files_are_written_by_workers_started_before_the_scan(built: Path, articles_copy: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few new files in a known index: the workers start (and warm up) before the scan;
+    what they write is what a fresh build writes, and a scan that fails stops them."""
+    import multiprocessing
+
+    from newsfind import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_THRESHOLD", 20)
+    started: list[bool] = []
+    start = indexer._start_workers
+    monkeypatch.setattr(indexer, "_start_workers",
+                        lambda *a, **k: started.append(k.get("before_scan", False)) or start(*a, **k))
+    for i in range(24):
+        (articles_copy / f"neu{i:02d}.txt").write_text(
+            f"Meldung {i}\nAußenministerin Annalena Baerbock traf am {i + 1}. Mai 2024 in Seoul ein.", encoding="utf-8")
+    (articles_copy / "kaputt.txt").write_bytes(b"\x00\xff" * 50)  # reported and skipped, as ever
+    report = index_paths([articles_copy], built, workers=2)
+    assert (report.added, report.skipped, report.unchanged, started) == (24, 1, 5, [True])
+    fresh = index_paths([articles_copy], articles_copy.parent / "fresh", workers=2)
+    assert fresh.added == 29 and ids(built) == ids(articles_copy.parent / "fresh")
+    with open_index(built) as news:
+        assert news.search("Baerbock Seoul", limit=30).total == 24
+        assert news.get("neu07").date == "2024-05-08" and "Seoul" in news.get("neu07").places
+
+    started.clear()
+    for i in range(24):  # broken, every one: the early workers get nothing to do
+        (articles_copy / f"leer{i:02d}.txt").write_bytes(b"\x00\xff" * 50)
+    report = index_paths([articles_copy], built, workers=2)
+    assert (report.added, report.skipped, report.unchanged, started) == (0, 25, 29, [True])
+
+    real_load = indexer.load_file
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        if "spät" in str(args[1]):
+            raise KeyboardInterrupt
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(indexer, "load_file", interrupted)
+    for i in range(24):
+        (articles_copy / f"spät{i:02d}.txt").write_text(f"Spät {i}\nEin Gipfel in Wien.", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        index_paths([articles_copy], built, workers=2)
+    assert multiprocessing.active_children() == [] and started == [True, True]
+    assert len(ids(built)) == 29
+
+
 def test_batches_keep_each_language_apart_and_lose_nothing() -> None:
     from newsfind import indexer
 
@@ -527,11 +575,11 @@ def test_a_build_saves_its_word_analyses_and_a_later_run_starts_from_them(tmp_pa
     folder = tmp_path / "in"
     folder.mkdir()
 
-    def write(first: int, count: int) -> None:
+    def write(first: int, count: int, edition: str = "") -> None:
         for i in range(first, first + count):
-            text = (f"Gipfeltreffen {i}\n\nBundeskanzler Olaf Scholz eröffnete am {i % 28 + 1}. März 2024 das "
-                    f"Kohlebergwerk Nummer {i} in Wien." if i % 2 else
-                    f"Summit {i}\n\nPrime Minister Sanae Takaichi opened shipyard number {i} in Osaka on Monday.")
+            text = (f"Gipfeltreffen {i}{edition}\n\nBundeskanzler Olaf Scholz eröffnete am {i % 28 + 1}. März "
+                    f"2024 das Kohlebergwerk Nummer {i} in Wien." if i % 2 else
+                    f"Summit {i}{edition}\n\nPrime Minister Sanae Takaichi opened shipyard number {i} in Osaka.")
             (folder / f"a{i:03d}.txt").write_text(text, encoding="utf-8")
 
     write(0, 60)
@@ -540,12 +588,27 @@ def test_a_build_saves_its_word_analyses_and_a_later_run_starts_from_them(tmp_pa
     assert (gen / "words-de.marshal").stat().st_size and (gen / "words-en.marshal").stat().st_size
 
     monkeypatch.setattr(analysis, "_SAVED", {"de": {}, "en": {}})
-    used: list[str] = []
+    log = tmp_path / "used.txt"  # written by whichever process loads them (workers: forked)
     use = analysis.use_saved_analyses
-    monkeypatch.setattr(analysis, "use_saved_analyses", lambda lang, saved: used.append(lang) or use(lang, saved))
-    write(60, 40)
+
+    def logged(lang: str, saved: dict[str, Any]) -> bool:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{lang} {'Kohlebergwerk' in saved}\n")
+        return use(lang, saved)
+
+    monkeypatch.setattr(analysis, "use_saved_analyses", logged)
+    write(60, 40)  # new files: each worker loads both languages' words itself, while the files are scanned
     assert index_paths([folder], tmp_path / "idx", workers=2).added == 40
-    assert sorted(used) == ["de", "en"] and "Kohlebergwerk" in analysis._SAVED["de"]
+    def loaded() -> list[str]:
+        lines = log.read_text().splitlines()
+        log.unlink()
+        assert all(line == "de True" for line in lines if line.startswith("de"))
+        return sorted(line.split()[0] for line in lines)
+
+    assert loaded() == ["de", "de", "en", "en"]
+    write(0, 40, " (neu)")  # changed files: this process loads the words before the fork
+    assert index_paths([folder], tmp_path / "idx", workers=2).updated == 40
+    assert loaded() == ["de", "en"]
     index_paths([folder], tmp_path / "fresh", workers=2)
     for query in ("Bergwerk", "Gipfel", "Scholz", "shipyard", "Takaichi", "Kohlebergwerk Wien"):
         with open_index(tmp_path / "idx") as news, open_index(tmp_path / "fresh") as fresh:

@@ -261,7 +261,7 @@ def _save_words(gen_dir: Path, lane: int) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _load_words(gen_dir: Path) -> None:
+def _load_words(gen_dir: Path, langs: Iterable[str] = LANGS) -> None:
     """Start from the analyses a build saved, when this version analyses words the same.
     The checksum keeps a damaged file from marshal (which may allocate whatever length a
     damaged byte says); a file made to pass it is trusted as Whoosh's segments are (which
@@ -273,7 +273,7 @@ def _load_words(gen_dir: Path) -> None:
     from .analysis import analysis_fingerprint, use_saved_analyses
 
     head = len(_WORDS_MAGIC) + 32
-    for lang in LANGS:
+    for lang in langs:
         try:
             raw = _words_path(gen_dir, lang).read_bytes()
         except OSError:
@@ -306,8 +306,24 @@ def _warm_up(bulk: bool, gen_dir: Path | None = None) -> None:
         prepare_bulk_extraction()
     if gen_dir is not None:
         _load_words(gen_dir)
-    prepare(Article(id="warm-up", title="Warm-up", body="Präsident Lee traf am 1. Mai 2020 in Tokio ein.",
-                    source="", hash="0"))
+    prepare(_WARM_UP["de"])
+
+
+_WARM_UP = {  # an article of each language, for the lazily loaded tables and patterns
+    "de": Article(id="warm-up", title="Warm-up", body="Präsident Lee traf am 1. Mai 2020 in Tokio ein.",
+                  source="", hash="0"),
+    "en": Article(id="warm-up", title="Warm-up", body="President Lee arrived in Tokyo on 1 May 2020.",
+                  source="", hash="0"),
+}
+
+
+def _warm_up_worker(gen_dir: Path, lane: int) -> None:
+    """A worker's own warm-up, when it was started before the scan (``_start_workers``):
+    its lane's language first, then the other (it may take the other lane's work)."""
+    langs = sorted(LANGS, key=lambda lang: lang != LANGS[lane % len(LANGS)])
+    for lang in langs:
+        _load_words(gen_dir, [lang])
+        prepare(_WARM_UP[lang])
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -425,18 +441,58 @@ def _run(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, path
     files: dict[str, list[Any]] = {}
     # Reading and writing stream: at 100k articles nothing holds them all in memory.
     relocated: set[str] = set()
-    to_write = _scan(pending, manifest, seen, files, relocated, report, problem, notice, progress)
-    jobs = _with_known_findings(to_write, manifest, ix)
-    # Worker processes pay off only for real work: look ahead before starting them.
-    head = list(islice(jobs, max(PARALLEL_THRESHOLD, BULK_THRESHOLD)))
     count = workers if workers is not None else (os.cpu_count() or 1)
-    shards = count if count > 1 and len(head) >= PARALLEL_THRESHOLD else 0
-    _write(ix, gen_dir, manifest, fresh, roots, seen, files, relocated, chain(head, jobs), shards,
-           len(head) >= BULK_THRESHOLD, segment_size(expected, shards), report, problem)
+    shards = count if count > 1 else 0
+    shard_writers = None
+    # A few new files in an index of many: the workers warm up (~70 ms each) while this
+    # process scans the files it knows (10,000 take ~50 ms). 100 new files into a 10k
+    # index, alternated: 0.344 s against 0.389 with the warm-up here, before the fork.
+    if shards and not fresh and PARALLEL_THRESHOLD <= _new_files(pending, manifest) < BULK_THRESHOLD:
+        shard_writers = _start_workers(gen_dir, shards, fresh=False, bulk=False, before_scan=True,
+                                       docs_per_segment=segment_size(expected, shards))
+    try:
+        to_write = _scan(pending, manifest, seen, files, relocated, report, problem, notice, progress)
+        jobs: Iterator[Job] = _with_known_findings(to_write, manifest, ix)
+        if shard_writers is None:
+            # Worker processes pay off only for real work: look ahead before starting them.
+            head = list(islice(jobs, max(PARALLEL_THRESHOLD, BULK_THRESHOLD)))
+            if shards and len(head) >= PARALLEL_THRESHOLD:
+                shard_writers = _start_workers(gen_dir, shards, fresh=fresh, bulk=len(head) >= BULK_THRESHOLD,
+                                               docs_per_segment=segment_size(expected, shards))
+            jobs = chain(head, jobs)
+        _write(ix, gen_dir, manifest, fresh, roots, seen, files, relocated, jobs, shard_writers, report, problem)
+    except BaseException:
+        if shard_writers is not None:
+            shard_writers.cancel()
+        raise
     layout.remove_old_manifests(gen_dir, manifest.generation)
     if fresh:
         layout.switch_generation(gen_dir.parent, gen_dir)
     report.total = len(manifest.articles)
+
+
+def _new_files(pending: list[_Pending], manifest: layout.Manifest) -> int:
+    """How many of the files the index has never seen (changed ones tell only by a stat)."""
+    known = manifest.files
+    return sum(item.abs_path not in known for item in pending)
+
+
+def _start_workers(gen_dir: Path, count: int, *, fresh: bool, bulk: bool, docs_per_segment: int,
+                   before_scan: bool = False) -> Any:
+    """``count`` worker processes (store.ShardWriters) for the run. Their data is loaded
+    here once, before the fork, to be shared; or, ``before_scan``, by each worker for itself
+    while this process goes on (for a run of a few new articles)."""
+    from . import store
+
+    if before_scan:
+        # the extractors' code, which every process runs (this one for the leader names)
+        from .extract import _metadata, dates, leaders, places  # noqa: F401
+    else:
+        _warm_up(bulk, None if fresh else gen_dir)
+    return store.ShardWriters(gen_dir, count, _analysed_stages, docs_per_segment=docs_per_segment,
+                              stage_size=STAGE_SIZE, lanes=len(LANGS),
+                              prepare=partial(_warm_up_worker, gen_dir) if before_scan else None,
+                              retire=partial(_save_words, gen_dir) if fresh else None)
 
 
 def _expected_articles(pending: list[_Pending]) -> int | None:
@@ -470,11 +526,11 @@ def segment_size(expected: int | None, workers: int) -> int:
 
 def _write(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, roots: list[str],
            seen: dict[str, str], files: dict[str, list[Any]], relocated: set[str], jobs: Iterator[Job],
-           shards: int, bulk: bool, docs_per_segment: int, report: IndexReport, problem: Notice) -> None:
-    """Analyse and write the jobs (in ``shards`` processes, or here when 0; ``bulk``: many of
-    them; a worker's segments of ``docs_per_segment``); then deletions, the manifest, and
-    one commit. Whoosh's writer is made when first needed, after the fork (workers must not
-    inherit its lock): a run with nothing to write never opens the index."""
+           workers: Any, report: IndexReport, problem: Notice) -> None:
+    """Analyse and write the jobs (in ``workers``, store.ShardWriters, or here when None);
+    then deletions, the manifest, and one commit. Whoosh's writer is made when first
+    needed, after the fork (workers must not inherit its lock): a run with nothing to
+    write never opens the index."""
     made: list[Any] = []
 
     def writer() -> Any:
@@ -502,24 +558,17 @@ def _write(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, ro
         manifest.articles[article_id] = [content_hash, source, abs_path, leaders]
 
     segments: list[Any] = []
-    workers = None
-    if shards:
-        from . import store
-
-        _warm_up(bulk, None if fresh else gen_dir)  # once, before forking: the workers share it
-        workers = store.ShardWriters(gen_dir, shards, _analysed_stages, docs_per_segment=docs_per_segment,
-                                     stage_size=STAGE_SIZE,
-                                     lanes=len(LANGS), retire=partial(_save_words, gen_dir) if fresh else None)
     try:
         if workers is not None:
             for lane, batch in _batches(jobs, FIRST_BATCH_SIZE, BATCH_SIZE, BULK_THRESHOLD):
                 for summaries in workers.submit(batch, lane):
                     for summary in summaries:
                         record(summary)
-            remaining, segments = workers.finish()
-            for summaries in remaining:
+            for summaries in workers.finish():
                 for summary in summaries:
                     record(summary)
+            # the workers now write their last segments out: this process does the rest
+            # meanwhile, up to the commit (the manifest of 10k articles: ~20 ms)
         else:
             # new documents go to a segment of their own, written like the workers' (the
             # main writer keeps deletions and merges)
@@ -556,15 +605,15 @@ def _write(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, ro
             layout.write_manifest(gen_dir, manifest)  # before the commit: see write_manifest
             if not fresh:
                 layout.write_format(gen_dir)  # its new segments may be of this version's format
-            store.commit(writer(), segments, merge=not fresh)
+            store.commit(writer(), workers.segments() if workers is not None else segments, merge=not fresh)
         else:
+            if workers is not None:
+                workers.segments()  # none: nothing was added
             if made:
                 made[0].cancel()
             if stats_changed or removed_files:
                 layout.write_manifest(gen_dir, manifest)  # same generation, fresher file stats
     except BaseException:
-        if workers is not None:
-            workers.cancel()
         try:
             if made:
                 made[0].cancel()

@@ -391,7 +391,8 @@ class ShardWriters:
     run is still one atomic commit. ``handle(jobs)`` runs in the child on up to
     ``stage_size`` jobs of a batch at a time and returns ``(fields or None, summary)`` for
     each, whose documents the child then adds; summaries come back to the parent in order
-    per batch, and ``retire(lane)`` runs in each child when it has written its last segment.
+    per batch; ``prepare(lane)`` runs in each child before its first batch, and
+    ``retire(lane)`` when it has written its last segment.
     After ``docs_per_segment`` documents a worker hands its segment over and starts the
     next one: memory stays flat over any corpus size, and the analysis caches stay warm.
 
@@ -403,8 +404,11 @@ class ShardWriters:
     """
 
     def __init__(self, gen_dir: Path, count: int, handle: Any, *, docs_per_segment: int, stage_size: int = 1,
-                 lanes: int = 1, retire: Callable[[int], None] | None = None) -> None:
+                 lanes: int = 1, prepare: Callable[[int], None] | None = None,
+                 retire: Callable[[int], None] | None = None) -> None:
         import multiprocessing
+
+        from . import _pool  # noqa: F401 - the segment writer, imported once for all workers
 
         context = multiprocessing.get_context("fork")
         self._lanes = [context.Queue(maxsize=2) for _ in range(lanes)]
@@ -416,7 +420,7 @@ class ShardWriters:
         self._processes = [
             context.Process(target=_shard_main, daemon=True, args=(
                 str(gen_dir), self._lanes, home, self._results, handle, parent, docs_per_segment, stage_size,
-                retire))
+                prepare, retire))
             for home in self._homes]
         # Objects the workers inherit (analysis tables, gazetteer) go to the collector's
         # permanent generation first: never scanned there, and their pages stay shared.
@@ -493,22 +497,23 @@ class ShardWriters:
         if dead:
             raise RuntimeError(f"an indexing worker died (exit code {dead[0].exitcode})")
 
-    def finish(self) -> tuple[Iterator[list[Any]], list[Any]]:
-        """Summaries still outstanding, then the segments (call in this order)."""
+    def finish(self) -> Iterator[list[Any]]:
+        """Summaries still outstanding; the workers then write their last segments out,
+        which ``segments`` waits for."""
+        # One end mark per worker, in its own lane, behind the last batches: a worker that
+        # finds its lane done and none left to take writes its segment out while the
+        # others finish theirs.
+        for home in self._homes:
+            yield from self._put(home, None)
+        yield from self._ready(block=True)
 
-        def remaining() -> Iterator[list[Any]]:
-            # One end mark per worker, in its own lane, behind the last batches: a worker
-            # that finds its lane done and none left to take writes its segment out while
-            # the others finish theirs.
-            for home in self._homes:
-                yield from self._put(home, None)
-            yield from self._ready(block=True)
-            while self._processes:
-                message = self._receive(block=True)
-                if message is not None:
-                    self._note(*message)
-
-        return remaining(), self._segments
+    def segments(self) -> list[Any]:
+        """The workers' segments, once every worker has retired (call after ``finish``)."""
+        while self._processes:
+            message = self._receive(block=True)
+            if message is not None:
+                self._note(*message)
+        return self._segments
 
     def cancel(self) -> None:
         for process in self._processes:
@@ -553,7 +558,8 @@ def _next_batch(lanes: list[Any], home: int, parent: int) -> list[Any] | None:
 
 
 def _shard_main(gen_dir: str, lanes: list[Any], home: int, results: Any, handle: Any, parent: int,
-                docs_per_segment: int, stage_size: int, retire: Callable[[int], None] | None) -> None:
+                docs_per_segment: int, stage_size: int, prepare: Callable[[int], None] | None,
+                retire: Callable[[int], None] | None) -> None:
     release_inherited_locks()
     # No cyclic collection while analysing: its full passes over the worker's growing word
     # caches and term arrays took a fifth of the worker's time, and the analysis makes
@@ -563,6 +569,8 @@ def _shard_main(gen_dir: str, lanes: list[Any], home: int, results: Any, handle:
     # worker's ~570,000 objects took 0.3-0.5 s per segment).
     gc.disable()
     try:
+        if prepare is not None:
+            prepare(home)
         writer = segment_writer(Path(gen_dir))
         written = 0
         while True:
