@@ -235,7 +235,7 @@ def test_unchanged_files_are_not_read_again(built: Path, articles_copy: Path, mo
 
 def _manifest_files(index: Path) -> dict[str, int]:
     generation = store.live_generation(index)
-    return {path.name: path.stat().st_mtime_ns for path in generation.glob("manifest-*.json")}
+    return {path.name: path.stat().st_mtime_ns for path in generation.glob("manifest-*")}
 
 
 def test_run_without_changes_writes_nothing(built: Path, articles_copy: Path) -> None:
@@ -256,10 +256,48 @@ def test_touched_file_updates_the_stats_kept_in_the_manifest(built: Path, articl
 
 
 def test_lost_manifest_is_written_again_by_a_run_without_changes(built: Path, articles_copy: Path) -> None:
-    for path in store.live_generation(built).glob("manifest-*.json"):
+    for path in store.live_generation(built).glob("manifest-*"):
         path.unlink()
     assert index_paths([articles_copy], built).unchanged == 5
     assert _manifest_files(built)
+
+
+def test_a_damaged_manifest_is_recovered_from_the_index(built: Path, articles_copy: Path) -> None:
+    (path,) = store.live_generation(built).glob("manifest-*")
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0x40  # one bit: the checksum catches it
+    path.write_bytes(bytes(raw))
+    notes: list[str] = []
+    report = index_paths([articles_copy], built, notice=notes.append)
+    assert report.unchanged == 5 and any("recovering" in note for note in notes)
+    assert index_paths([articles_copy], built, notice=notes.append).unchanged == 5 and len(notes) == 1
+
+
+def test_an_index_with_the_json_manifest_of_earlier_versions_is_read(built: Path, articles_copy: Path) -> None:
+    generation = store.live_generation(built)
+    (path,) = generation.glob("manifest-*")
+    number = int(path.name.split("-")[1].split(".")[0])
+    manifest = store.read_manifest(generation, number)
+    path.unlink()
+    (generation / f"manifest-{number}.json").write_text(json.dumps(manifest.to_json()), encoding="utf-8")
+    notes: list[str] = []
+    assert index_paths([articles_copy], built, notice=notes.append).unchanged == 5 and notes == []
+    (articles_copy / "neu.txt").write_text("Neu\nEin Gipfel in Wien.", encoding="utf-8")
+    assert index_paths([articles_copy], built, notice=notes.append).added == 1 and notes == []
+    assert [p.suffix for p in generation.glob("manifest-*")] == [".marshal"]  # the old one is gone
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300), st.integers(0, 3))
+def test_read_manifest_takes_any_bytes_as_no_manifest(data: bytes, kind: int) -> None:
+    import tempfile
+    import zlib
+
+    header = (layout._MANIFEST_MAGIC + zlib.crc32(data).to_bytes(4, "big")) if kind == 1 else b""
+    raw = [data, header + data, layout._marshalled(data), layout._MANIFEST_MAGIC + data][kind]
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "manifest-3.marshal").write_bytes(raw)
+        assert layout.read_manifest(Path(folder), 3) is None
 
 
 # --- bad input ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ version and the writer's lock. An index run that finds nothing to do needs only 
 ``store`` re-exports them. Layout of an index directory::
 
     index/CURRENT          name of the live generation directory (swapped atomically)
-    index/gen-.../         Whoosh files, FORMAT, and manifest-<N>.json for Whoosh generation N
+    index/gen-.../         Whoosh files, FORMAT, and manifest-<N>.marshal for Whoosh generation N
                            (names-<N>.json: its leaders' display names, for searches;
                            words-<lang>.marshal: word analyses its build saved for later runs)
     index/.lock            held (flock) by the one process that writes
@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import json
+import marshal
 import os
 import re
 import shutil
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -98,10 +101,10 @@ def new_generation_dir(index_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"gen-{time.strftime('%Y%m%d-%H%M%S')}-", dir=index_dir))
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str | bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with open(tmp, "wb") as handle:
+        handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
@@ -153,28 +156,64 @@ def check_format(gen_dir: Path, index_dir: Path) -> None:
             "run `newsfind index --rebuild`")
 
 
-def _manifest_path(gen_dir: Path, generation: int) -> Path:
-    return gen_dir / f"manifest-{generation}.json"
+# The manifest is marshalled (indexes of earlier versions have manifest-<N>.json, read as
+# ever): 10,000 articles dump in 1.5-2.5 ms instead of JSON's 11-17, and load in 11-14
+# instead of 14-17. A header says which marshal version wrote it, and a checksum keeps a
+# damaged file from marshal (which may allocate whatever length a damaged byte says); a
+# manifest unreadable for any reason is recovered from the index (see the indexer).
+_MANIFEST_MAGIC = b"NFMANIF" + bytes([marshal.version])
+
+
+def _manifest_path(gen_dir: Path, generation: int, suffix: str = ".marshal") -> Path:
+    return gen_dir / f"manifest-{generation}{suffix}"
 
 
 def read_manifest(gen_dir: Path, generation: int) -> Manifest | None:
     """The manifest describing Whoosh generation ``generation`` (None if there is none)."""
     try:
-        data = json.loads(_manifest_path(gen_dir, generation).read_text(encoding="utf-8"))
+        data = _unmarshal(_manifest_path(gen_dir, generation).read_bytes())
+    except FileNotFoundError:
+        try:  # an index written before the manifest was marshalled
+            data = json.loads(_manifest_path(gen_dir, generation, ".json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+    except OSError:
+        return None
+    try:
         manifest = Manifest.from_json(data)
-    except (FileNotFoundError, ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError):
         return None
     return manifest if manifest.generation == generation else None
+
+
+def _unmarshal(raw: bytes) -> Any:
+    """What ``_marshalled`` made of it, or None when the file is damaged or another
+    Python's marshal wrote it."""
+    head = len(_MANIFEST_MAGIC)
+    data = memoryview(raw)[head + 4:]
+    if raw[:head] != _MANIFEST_MAGIC or int.from_bytes(raw[head:head + 4], "big") != zlib.crc32(data):
+        return None
+    collecting = gc.isenabled()
+    gc.disable()  # ~50,000 lists and strings for 10,000 articles: no collector pass midway
+    try:
+        return marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _marshalled(data: Any) -> bytes:
+    body = marshal.dumps(data)
+    return b"".join((_MANIFEST_MAGIC, zlib.crc32(body).to_bytes(4, "big"), body))
 
 
 def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
     """Written *before* the Whoosh commit of the same generation: whichever generation is
     live after a crash, its manifest is on disk."""
     manifest.updated = time.time()
-    # ASCII (non-ASCII as \u escapes): a 10k-article manifest dumps and writes ~10 ms faster;
-    # plain lists and dicts of its own, which need no check for cycles (~2 ms of its ~12)
-    text = json.dumps(manifest.to_json(), separators=(",", ":"), check_circular=False)
-    _write_atomic(_manifest_path(gen_dir, manifest.generation), text)
+    _write_atomic(_manifest_path(gen_dir, manifest.generation), _marshalled(manifest.to_json()))
     # searches need only the display names: a small file of their own keeps start-up fast
     names = {"generation": manifest.generation, "updated": manifest.updated, "leader_names": manifest.leader_names}
     _write_atomic(_names_path(gen_dir, manifest.generation), json.dumps(names, ensure_ascii=False))
@@ -195,7 +234,8 @@ def read_names(gen_dir: Path, generation: int) -> tuple[dict[str, str], float]:
 
 
 def remove_old_manifests(gen_dir: Path, live: int) -> None:
-    for path in [*gen_dir.glob("manifest-*.json"), *gen_dir.glob("names-*.json")]:
+    for path in [*gen_dir.glob("manifest-*.marshal"), *gen_dir.glob("manifest-*.json"),
+                 *gen_dir.glob("names-*.json")]:
         try:
             generation = int(path.stem.split("-", 1)[1])
         except ValueError:
