@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshal
 import sys
-import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache, partial
@@ -25,6 +24,20 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from ._packed import CountWeights, PackedPositions, PackedValues
+
+# Deflate by ISA-L (the isal package): zlib streams like zlib's own, which Whoosh's readers
+# decompress with zlib, written 2-3.5x faster at the same size. Its level 1 against zlib's 3
+# (Whoosh's), 2,000 bench articles' pickled stored fields: 12.8 µs an article against
+# 44.8, both 1.88:1; posting blocks of 256 bytes 7.0 µs against 11.3, of 4 KB 19 against
+# 64. zlib where isal is not installed.
+try:
+    from isal.isal_zlib import compress as _deflate
+
+    _DEFLATE_LEVEL = 1
+except ImportError:  # pragma: no cover - isal is a dependency; this keeps a broken install working
+    from zlib import compress as _deflate
+
+    _DEFLATE_LEVEL = 3
 from .store import Postings, encode_position, encode_positions, md5_low32
 
 
@@ -93,6 +106,8 @@ class TermSegmentWriter(SegmentWriter):
                 raise ValueError(f"field {name!r} needs Whoosh's own writer (vectors or spelling)")
         # field -> term -> (document numbers, weights, encoded values) for terms as bytes, or
         # for analysed text (str terms) (document numbers, position counts, all positions)
+        stored = self.perdocwriter._colwriters["_stored"]._child  # Whoosh's CompressedBytesColumn.Writer
+        stored._compress, stored._level = _deflate, _DEFLATE_LEVEL
         self._terms: dict[str, dict[Any, tuple[array, array, Any]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # scorable field -> docnum -> length
         self._fields: dict[str, _FieldInfo] = {}
@@ -407,8 +422,8 @@ def _block(data: bytes, level: int, count: int, last_id: int, max_weight: float,
     """A block's pickled info and its data, compressed at ``level`` from _COMPRESS_FROM bytes."""
     if len(data) < _COMPRESS_FROM:
         level = 0
-    if level:
-        data = zlib.compress(data, level)
+    if level:  # the flag readers look at (any level: they decompress with zlib)
+        data = _deflate(data, _DEFLATE_LEVEL)
     return dumps((count, last_id, max_weight, level, _length_byte(low), _length_byte(high)), 2), data
 
 
