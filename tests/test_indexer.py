@@ -523,6 +523,25 @@ def test_new_files_are_written_by_workers_started_before_the_scan(built: Path, a
     assert len(ids(built)) == 29
 
 
+def test_many_articles_in_a_few_new_files_are_a_bulk_run(built: Path, articles_copy: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sixty new JSON Lines files of ten articles each: a bulk run (shared tables, loaded
+    before the fork), not one of a few new articles."""
+    from newsfind import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_THRESHOLD", 20)
+    monkeypatch.setattr(indexer, "BULK_THRESHOLD", 100)
+    started: list[tuple[bool, bool]] = []
+    start = indexer._start_workers
+    monkeypatch.setattr(indexer, "_start_workers", lambda *a, **k: started.append(
+        (k.get("before_scan", False), k["bulk"])) or start(*a, **k))
+    for i in range(60):
+        lines = (json.dumps({"id": f"n{i}-{j}", "title": f"Meldung {j}", "body": "Ein Gipfel in Wien."})
+                 for j in range(10))
+        (articles_copy / f"neu{i:02d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert index_paths([articles_copy], built, workers=2).added == 600 and started == [(False, True)]
+
+
 def test_batches_keep_each_language_apart_and_lose_nothing() -> None:
     from newsfind import indexer
 

@@ -447,7 +447,7 @@ def _run(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, path
     # A few new files in an index of many: the workers warm up (~70 ms each) while this
     # process scans the files it knows (10,000 take ~50 ms). 100 new files into a 10k
     # index, alternated: 0.344 s against 0.389 with the warm-up here, before the fork.
-    if shards and not fresh and PARALLEL_THRESHOLD <= _new_files(pending, manifest) < BULK_THRESHOLD:
+    if shards and not fresh and PARALLEL_THRESHOLD <= (_new_articles(pending, manifest) or 0) < BULK_THRESHOLD:
         shard_writers = _start_workers(gen_dir, shards, fresh=False, bulk=False, before_scan=True,
                                        docs_per_segment=segment_size(expected, shards))
     try:
@@ -471,10 +471,11 @@ def _run(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, path
     report.total = len(manifest.articles)
 
 
-def _new_files(pending: list[_Pending], manifest: layout.Manifest) -> int:
-    """How many of the files the index has never seen (changed ones tell only by a stat)."""
+def _new_articles(pending: list[_Pending], manifest: layout.Manifest) -> int | None:
+    """About how many articles the files the index has never seen hold (None: a JSON file
+    among them, of any length; changed files tell only by a stat)."""
     known = manifest.files
-    return sum(item.abs_path not in known for item in pending)
+    return _expected_articles([item for item in pending if item.abs_path not in known])
 
 
 def _start_workers(gen_dir: Path, count: int, *, fresh: bool, bulk: bool, docs_per_segment: int,
