@@ -24,6 +24,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from ._packed import CountWeights, PackedPositions, PackedValues
+from .store import Postings, encode_position, encode_positions, md5_low32
 
 # Deflate by ISA-L (the isal package): zlib streams like zlib's own, which Whoosh's readers
 # decompress with zlib, written 2-3.5x faster at the same size. Its level 1 against zlib's 3
@@ -38,7 +39,6 @@ except ImportError:  # pragma: no cover - isal is a dependency; this keeps a bro
     from zlib import compress as _deflate
 
     _DEFLATE_LEVEL = 3
-from .store import Postings, encode_position, encode_positions, md5_low32
 
 
 class BlockPostingPool(PostingPool):
@@ -104,10 +104,10 @@ class TermSegmentWriter(SegmentWriter):
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r} needs Whoosh's own writer (vectors or spelling)")
-        # field -> term -> (document numbers, weights, encoded values) for terms as bytes, or
-        # for analysed text (str terms) (document numbers, position counts, all positions)
         stored = self.perdocwriter._colwriters["_stored"]._child  # Whoosh's CompressedBytesColumn.Writer
         stored._compress, stored._level = _deflate, _DEFLATE_LEVEL
+        # field -> term -> (document numbers, weights, encoded values) for terms as bytes, or
+        # for analysed text (str terms) (document numbers, position counts, all positions)
         self._terms: dict[str, dict[Any, tuple[array, array, Any]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # scorable field -> docnum -> length
         self._fields: dict[str, _FieldInfo] = {}
