@@ -7,6 +7,7 @@ import gzip
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from newsfind._bmp import PLAIN, BulkPattern, Classes
@@ -254,7 +255,7 @@ def _find_mentions(text: str, offset: int, weight: float, lang: str, gaz: Gazett
     prefixes = _prefix_sieve(all_caps).passing(starters)
     mentions: list[_Mention] = []
     next_free = 0  # words of a mention found are not looked at again
-    for i in [i for i, word in enumerate(raw) if word in starters]:
+    for i in compress(range(len(raw)), map(starters.__contains__, raw)):
         if i < next_free:
             continue
         if raw[i] in prefixes and not _starts_two_word_name(_fold_word(raw[i]), raw[i + 1:i + 2], gaz):
@@ -363,11 +364,22 @@ def _mention_at(words: Words, i: int, text: str, all_caps: bool, lang: str,
 
 def _starts_two_word_name(first_folded: str, following: list[str], gaz: Gazetteer) -> bool:
     """Whether the word and the one after it (if any) begin a multi-word name, also in the genitive."""
-    if not following:
-        return False
-    # A word can fold to several ("ɪ" is no letter a-z), so only the first of them is compared.
-    pair = f"{first_folded} {_fold_word(following[0]).partition(' ')[0]}"
-    return pair in gaz.multi_first_two or pair[:-1] in gaz.multi_first_two
+    return bool(following) and _begins_two_word_name(first_folded, following[0], gaz.multi_first_two)
+
+
+_TWO_WORD_STARTS: dict[tuple[str, str], bool] = {}  # ~30 pairs a German article, most of them met before
+
+
+def _begins_two_word_name(first_folded: str, second: str, multi_first_two: frozenset[str]) -> bool:
+    found = _TWO_WORD_STARTS.get((first_folded, second))
+    if found is None:
+        # A word can fold to several ("ɪ" is no letter a-z), so only the first of them is compared.
+        pair = f"{first_folded} {_fold_word(second).partition(' ')[0]}"
+        found = pair in multi_first_two or pair[:-1] in multi_first_two
+        if len(_TWO_WORD_STARTS) >= 65536:
+            _TWO_WORD_STARTS.clear()
+        _TWO_WORD_STARTS[first_folded, second] = found
+    return found
 
 
 def _allowed(mention: _Mention, text: str, gaz: Gazetteer) -> bool:
