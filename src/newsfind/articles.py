@@ -171,6 +171,11 @@ def decode_text(data: bytes, where: str) -> str:
         text = _decode_damaged_utf8(data) or _decode_legacy(data, where)
         if error.start >= len(data) - 3 and text.endswith("\ufffd"):
             text = text.rstrip("\ufffd")  # a multi-byte character cut by a size cap
+    else:
+        # In UTF-8 a control character is its own byte, and no other byte is one: a file
+        # without such bytes (nearly all) needs no count over its text (1 µs instead of 8).
+        if not data.translate(None, _NOT_CONTROL_BYTES):
+            return text
     if "\x00" in text or _control_ratio(text) > 0.05:
         raise BadArticle(where, "binary data, not text")
     return text
@@ -230,6 +235,7 @@ def _plausible(text: str) -> bool:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_CONTROL_BYTES = bytes(byte for byte in range(256) if not _CONTROL.match(chr(byte)))
 
 
 def _control_ratio(text: str) -> float:
