@@ -654,7 +654,7 @@ def test_a_build_saves_its_word_analyses_and_a_later_run_starts_from_them(tmp_pa
         return use(lang, saved)
 
     monkeypatch.setattr(analysis, "use_saved_analyses", logged)
-    write(60, 40)  # new files: each worker loads both languages' words itself, while the files are scanned
+    write(60, 40)  # new files: the words are loaded once, before the workers start and the files are scanned
     assert index_paths([folder], tmp_path / "idx", workers=2).added == 40
     def loaded() -> list[str]:
         lines = log.read_text().splitlines()
@@ -662,7 +662,7 @@ def test_a_build_saves_its_word_analyses_and_a_later_run_starts_from_them(tmp_pa
         assert all(line == "de True" for line in lines if line.startswith("de"))
         return sorted(line.split()[0] for line in lines)
 
-    assert loaded() == ["de", "de", "en", "en"]
+    assert loaded() == ["de", "en"]
     write(0, 40, " (neu)")  # changed files: this process loads the words before the fork
     assert index_paths([folder], tmp_path / "idx", workers=2).updated == 40
     assert loaded() == ["de", "en"]
