@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsfind.analysis import (
@@ -516,8 +516,8 @@ def test_saved_analyses_give_every_word_as_analysed_before(monkeypatch: pytest.M
                        for t in lang_texts] for lang, lang_texts in texts.items()}
     saved = {lang: marshal.loads(marshal.dumps(analysis.saved_analyses(lang, 10_000))) for lang in texts}
     assert "Gipfeltreffen" in saved["de"] and "Yoon" in saved["en"]
-    assert any(type(plain) is str for plain in saved["de"].values())  # most words: just their term
-    assert any(type(plain) is tuple for plain in saved["de"].values())  # compounds, hyphenated words
+    assert any(type(plain) is str and plain[0] != "\x1e" for plain in saved["de"].values())  # most words: their term
+    assert any(type(plain) is str and plain[0] == "\x1e" for plain in saved["de"].values())  # compounds: packed
     monkeypatch.setattr(analysis, "_WORD_CACHES", {"de": {}, "en": {}})
     assert all(analysis.use_saved_analyses(lang, saved[lang]) for lang in texts)
 
@@ -528,6 +528,27 @@ def test_saved_analyses_give_every_word_as_analysed_before(monkeypatch: pytest.M
     for lang, lang_texts in texts.items():
         assert [(analysis.index_positions(t, lang), query_tokens(t, lang), phrase_tokens(t, lang))
                 for t in lang_texts] == expected[lang]
+
+
+_TERMS = st.text(st.sampled_from("ab\x1c\x1d\x1e\x1fü-."), max_size=4)
+
+
+@given(st.builds(lambda whole, positions, phrase, atoms: (whole, positions, phrase, atoms), _TERMS,
+                 st.lists(st.lists(_TERMS, max_size=3).map(tuple), max_size=3).map(tuple),
+                 st.lists(_TERMS, max_size=3).map(tuple), st.lists(_TERMS, max_size=3).map(tuple)))
+@example(("\x1e", (("\x1e",),), ("\x1e",), ("\x1e",)))  # a term that looks packed
+@example(("", (), (), ()))
+def test_a_saved_analysis_comes_back_as_it_was(fields: tuple[Any, ...]) -> None:
+    """Packed into one string or kept as tuples (where a term holds a separator, or is
+    empty), through marshal, a word's analysis comes back field for field."""
+    import marshal
+
+    from newsfind import analysis
+
+    found = analysis._WordAnalysis(*fields)
+    back = analysis._from_plain(marshal.loads(marshal.dumps(analysis._plain(found))))
+    assert (back.whole, back.index_positions, back.phrase_terms, back.atoms, back.single) == \
+        (found.whole, found.index_positions, found.phrase_terms, found.atoms, found.single)
 
 
 def test_saved_analyses_that_disagree_with_todays_analysis_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
