@@ -538,7 +538,7 @@ _TERMS = st.text(st.sampled_from("ab\x1c\x1d\x1e\x1fü-."), max_size=4)
                  st.lists(_TERMS, max_size=3).map(tuple), st.lists(_TERMS, max_size=3).map(tuple)))
 @example(("\x1e", (("\x1e",),), ("\x1e",), ("\x1e",)))  # a term that looks packed
 @example(("", (), (), ()))
-def test_a_saved_analysis_comes_back_as_it_was(fields: tuple[Any, ...]) -> None:
+def test_a_saved_analysis_comes_back_as_it_was(fields: tuple[object, ...]) -> None:
     """Packed into one string or kept as tuples (where a term holds a separator, or is
     empty), through marshal, a word's analysis comes back field for field."""
     import marshal
