@@ -447,9 +447,10 @@ def _run(ix: _Index, gen_dir: Path, manifest: layout.Manifest, fresh: bool, path
     count = workers if workers is not None else (os.cpu_count() or 1)
     shards = count if count > 1 else 0
     shard_writers = None
-    # A few new files in an index of many: the workers warm up (~45 ms each) while this
-    # process scans the files it knows (10,000 take ~50 ms). 100 new files into a 10k
-    # index, alternated: 0.344 s against 0.389 with the warm-up here, before the fork.
+    # A few new files in an index of many: the workers prepare their tables (~45 ms each)
+    # while this process scans the files it knows (10,000 take ~50 ms); only the saved words
+    # are loaded before the fork, once for all (_start_workers). 100 new files into a 10k
+    # index, alternated: 0.344 s against 0.389 with the whole warm-up here, after the scan.
     if shards and not fresh and PARALLEL_THRESHOLD <= (_new_articles(pending, manifest) or 0) < BULK_THRESHOLD:
         shard_writers = _start_workers(gen_dir, shards, fresh=False, bulk=False, before_scan=True,
                                        docs_per_segment=segment_size(expected, shards))
